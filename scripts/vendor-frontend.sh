@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end assets from the npm registry. Running Revier needs no Node.js:
+# the results are committed under src/revier/frontend/static/vendor/. Bump versions here.
+set -euo pipefail
+KERN_VERSION=2.7.2
+HTMX_VERSION=2.0.11
+AXE_VERSION=4.14.1
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+vendor="$root/src/revier/frontend/static/vendor"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+npm pack --silent "@kern-ux/native@$KERN_VERSION" "htmx.org@$HTMX_VERSION" "axe-core@$AXE_VERSION" >/dev/null
+for f in *.tgz; do mkdir "${f%.tgz}" && tar xzf "$f" -C "${f%.tgz}" --strip-components=1; done
+
+rm -rf "$vendor/kern" "$vendor/htmx" && mkdir -p "$vendor/kern/fonts" "$vendor/htmx"
+kern="kern-ux-native-$KERN_VERSION"
+cp "$kern/dist/kern.min.css" "$kern/LICENSE.md" "$vendor/kern/"
+cp -r "$kern/dist/fonts/fira-sans" "$kern/dist/fonts/fira-sans.css" "$vendor/kern/fonts/"
+cp "htmx.org-$HTMX_VERSION/dist/htmx.min.js" "htmx.org-$HTMX_VERSION/LICENSE" "$vendor/htmx/"
+# axe-core is only used by the accessibility tests, not served to residents.
+mkdir -p "$root/tests/browser/vendor"
+cp "axe-core-$AXE_VERSION/axe.min.js" "$root/tests/browser/vendor/axe.min.js"
+cat > "$vendor/VERSIONS.txt" <<VERSIONS
+@kern-ux/native $KERN_VERSION (EUPL-1.2)
+htmx.org $HTMX_VERSION (0BSD)
+axe-core $AXE_VERSION (MPL-2.0, tests only: tests/browser/vendor/axe.min.js)
+VERSIONS
+echo "vendored into $vendor"

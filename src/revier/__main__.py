@@ -1,0 +1,3 @@
+from revier.cli import main
+
+main()

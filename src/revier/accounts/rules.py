@@ -1,0 +1,50 @@
+"""Permissions as predicates (django-rules). Object permissions take the municipality.
+
+Usage: ``user.has_perm("accounts.manage_staff", municipality)``.
+"""
+
+import rules
+from django_scopes import scope
+
+from revier.accounts.models import StaffRole
+
+Role = StaffRole.Role
+
+
+def staff_roles(user, municipality) -> frozenset[str]:
+    """The roles ``user`` holds in ``municipality``, cached on the user object per request."""
+    if municipality is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache = user.__dict__.setdefault("_revier_staff_roles", {})
+    if municipality.pk not in cache:
+        # An explicit scope: the roles asked about are those of exactly this municipality.
+        with scope(municipality=municipality):
+            cache[municipality.pk] = frozenset(
+                StaffRole.objects.filter(user=user).values_list("role", flat=True)
+            )
+    return cache[municipality.pk]
+
+
+def has_role(*roles: str):
+    name = "has_role:" + "|".join(roles)
+
+    @rules.predicate(name=name)
+    def predicate(user, municipality) -> bool:
+        return bool(staff_roles(user, municipality) & set(roles))
+
+    return predicate
+
+
+@rules.predicate
+def is_municipal_staff(user, municipality) -> bool:
+    return bool(staff_roles(user, municipality))
+
+
+is_administrator = has_role(Role.ADMINISTRATOR)
+
+rules.add_perm("accounts.access_backoffice", is_municipal_staff)
+rules.add_perm("accounts.manage_staff", is_administrator)
+rules.add_perm("tenancy.change_municipality", is_administrator)
+rules.add_perm("core.view_auditlog", is_administrator)
+rules.add_perm("portal.view_feedback", has_role(Role.ADMINISTRATOR, Role.MODERATOR))
+rules.add_perm("news.manage_news", has_role(Role.ADMINISTRATOR, Role.MODERATOR))

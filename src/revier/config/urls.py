@@ -1,0 +1,18 @@
+"""The platform's own URLs (start page, operator admin, API). Municipality pages are served by
+``urls_municipality`` (see revier.tenancy.middleware)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("revier.portal.urls")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("revier.config.urls_api")),
+]
+
+handler400 = "revier.portal.views.error_400"
+handler403 = "revier.portal.views.error_403"
+handler404 = "revier.portal.views.error_404"
+handler500 = "revier.portal.views.error_500"

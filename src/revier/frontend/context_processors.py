@@ -1,0 +1,15 @@
+from django.conf import settings
+
+
+def site(request):
+    """What every page needs: the active municipality (or None on the platform) and its nav."""
+    municipality = getattr(request, "municipality", None)
+    user = getattr(request, "user", None)
+    return {
+        "municipality": municipality,
+        "perms_backoffice": bool(
+            municipality and user and user.has_perm("accounts.access_backoffice", municipality)
+        ),
+        "enabled_modules": municipality.enabled_module_list() if municipality else [],
+        "platform_name": getattr(settings, "REVIER_PLATFORM_NAME", "Revier"),
+    }
