@@ -84,7 +84,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "revier.tenancy.middleware.MunicipalityMiddleware",
-    "revier.accounts.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "revier.config.urls"

@@ -1,0 +1,128 @@
+"""Shared fixtures. Every test runs on SQLite by default and on PostgreSQL when DATABASE_URL is
+set (CI). Tasks run in-process except in the multi-process stack tests."""
+
+import pytest
+from django.core.cache import cache
+from django_scopes import scope, scopes_disabled
+
+from revier.config.celery import app as celery_app
+
+PASSWORD = "Sichere-Testphrase-2026"
+
+
+def pytest_configure(config):
+    # Tests call tasks synchronously; tests/ops starts a real worker for the queued path.
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_municipality(slug="zeitz", **overrides):
+    from revier.tenancy.services import municipality_create
+
+    data = {
+        "zeitz": dict(
+            name="Zeitz",
+            ags="15084590",
+            ars="150840590590",
+            kreis="Burgenlandkreis",
+            email="rathaus@zeitz.example",
+            accessibility_email="barrierefrei@zeitz.example",
+        ),
+        "naumburg": dict(
+            name="Naumburg (Saale)",
+            ags="15084355",
+            ars="150840355355",
+            kreis="Burgenlandkreis",
+            email="rathaus@naumburg.example",
+        ),
+        "elsteraue": dict(
+            name="Elsteraue",
+            ags="15084130",
+            ars="150840130130",
+            kreis="Burgenlandkreis",
+            email="gemeinde@elsteraue.example",
+        ),
+    }[slug]
+    data.update(overrides)
+    data.setdefault("enabled_modules", ["news"])
+    return municipality_create(slug=slug, **data)
+
+
+@pytest.fixture
+def zeitz(db):
+    return make_municipality("zeitz")
+
+
+@pytest.fixture
+def naumburg(db):
+    return make_municipality("naumburg")
+
+
+def make_user(email="anna@example.org", *, totp=False, **extra):
+    from revier.accounts.services import user_create
+
+    user = user_create(email=email, password=PASSWORD, verified=True, **extra)
+    if totp:
+        enable_totp(user)
+    return user
+
+
+def enable_totp(user) -> str:
+    """Give ``user`` a TOTP authenticator; returns the secret to compute codes with."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def make_staff(municipality, role="administrator", email=None, *, totp=True):
+    from revier.accounts.services import staff_role_grant
+
+    user = make_user(email or f"{role}@{municipality.slug}.example", totp=totp)
+    with scope(municipality=municipality):
+        staff_role_grant(municipality=municipality, user=user, role=role, actor=None)
+    return user
+
+
+@pytest.fixture
+def resident(db):
+    return make_user("anna.schmidt@example.org")
+
+
+@pytest.fixture
+def zeitz_admin(zeitz):
+    return make_staff(zeitz, "administrator")
+
+
+@pytest.fixture
+def naumburg_admin(naumburg):
+    return make_staff(naumburg, "administrator")
+
+
+@pytest.fixture
+def no_scope():
+    with scopes_disabled():
+        yield
