@@ -221,6 +221,8 @@ STORAGES = {
 }
 # The embedded default serves static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- E-mail -------------------------------------------------------------------------------------
