@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "revier.frontend",
     "revier.portal",
     "revier.news",
+    # Django's own form widget templates, for the template-based KernFormRenderer.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +95,8 @@ MUNICIPALITY_URLCONF = "revier.config.urls_municipality"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Revier's front-end templates come first so they override allauth's elements/layouts.
+        "DIRS": [PACKAGE_DIR / "frontend" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
