@@ -59,10 +59,10 @@ messages: .venv/.synced ## Update and compile the German and English translation
 	cd src/revier && ../../$(REVIER) compilemessages
 
 openapi: .venv/.synced ## Regenerate docs/openapi.yaml
-	$(REVIER) spectacular --validate --fail-on-warn --file docs/openapi.yaml
+	$(REVIER) spectacular --lang en --validate --fail-on-warn --file docs/openapi.yaml
 
 openapi-check: .venv/.synced ## Fail if docs/openapi.yaml is not what the code generates
-	$(REVIER) spectacular --validate --fail-on-warn --file $(REVIER_DATA_DIR)/openapi.generated.yaml
+	$(REVIER) spectacular --lang en --validate --fail-on-warn --file $(REVIER_DATA_DIR)/openapi.generated.yaml
 	diff -u docs/openapi.yaml $(REVIER_DATA_DIR)/openapi.generated.yaml
 
 bench: .venv/.synced ## Run the benchmarks (see benchmarks/README.md)

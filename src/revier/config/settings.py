@@ -31,6 +31,8 @@ DATA_DIR = Path(os.environ.get("REVIER_DATA_DIR", "var")).resolve()
 REVIER_ENV = os.environ.get("REVIER_ENV", "development")
 PRODUCTION = REVIER_ENV == "production"
 DEBUG = env_bool("REVIER_DEBUG", default=False)
+# Mounts /_bench/floor, a trivial view the benchmark compares pages with (benchmarks/).
+REVIER_BENCHMARK_FLOOR = env_bool("REVIER_BENCHMARK_FLOOR", default=False)
 
 SECRET_KEY = os.environ.get("REVIER_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -244,10 +246,23 @@ else:
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate challenge from the first class, and only with
+    # a challenge does a failed authentication answer 401 (otherwise 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("REVIER_API_THROTTLE_ANON", "600/minute"),
+        "user": os.environ.get("REVIER_API_THROTTLE_USER", "1200/minute"),
+    },
+    # Behind a reverse proxy (deploy/) set to 1, so throttling counts the client's address from
+    # X-Forwarded-For instead of the proxy's.
+    "NUM_PROXIES": int(os.environ.get("REVIER_NUM_PROXIES", "0")),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -265,6 +280,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "revier.core.api.problem_responses_hook",
+    ],
 }
 
 # --- Security -----------------------------------------------------------------------------------

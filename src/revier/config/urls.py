@@ -1,6 +1,7 @@
 """The platform's own URLs (start page, operator admin, API). Municipality pages are served by
 ``urls_municipality`` (see revier.tenancy.middleware)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,6 +12,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("revier.config.urls_api")),
 ]
+
+if settings.REVIER_BENCHMARK_FLOOR:
+    from revier.core.views import bench_floor
+
+    urlpatterns.append(path("_bench/floor", bench_floor))
 
 handler400 = "revier.portal.views.error_400"
 handler403 = "revier.portal.views.error_403"

@@ -1,10 +1,13 @@
-"""API foundations: RFC 7807 problem responses and the tenant-scoped base view."""
+"""API foundations: RFC 7807 problem responses, the tenant-scoped base view and permissions."""
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django_scopes import scope
-from rest_framework import exceptions, status
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -77,12 +80,45 @@ def problem_exception_handler(exc, context):
         status_code=response.status_code,
         title=title,
         detail=str(detail),
-        type_=getattr(exc, "default_code", "") or "",
+        type_=_problem_type(exc),
     )
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:
             problem[header] = response[header]
     return problem
+
+
+def _problem_type(exc) -> str:
+    code = getattr(exc, "default_code", "") or ""
+    # DRF's codes use underscores; problem type URIs read better with hyphens.
+    return code.replace("_", "-")
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any /api/v1/ address no view answers: a problem document, not the HTML 404 page."""
+    body = {
+        "type": PROBLEM_TYPE_BASE + "not-found",
+        "title": _("Not found"),
+        "status": 404,
+        "detail": _("There is no API endpoint at this address."),
+    }
+    return JsonResponse(body, status=404, content_type="application/problem+json")
+
+
+MUNICIPALITY_PATH_PARAMETER = OpenApiParameter(
+    "municipality",
+    str,
+    location=OpenApiParameter.PATH,
+    description="Address (slug) of the municipality, e.g. zeitz.",
+)
+
+
+class MunicipalityAutoSchema(AutoSchema):
+    """Documents the ``municipality`` path segment as the slug it is (the models' foreign key
+    of the same name would otherwise make it an integer)."""
+
+    def get_override_parameters(self):
+        return [MUNICIPALITY_PATH_PARAMETER, *super().get_override_parameters()]
 
 
 class MunicipalityAPIMixin:
@@ -94,6 +130,7 @@ class MunicipalityAPIMixin:
 
     module: str | None = None
     municipality = None
+    schema = MunicipalityAutoSchema()
 
     def dispatch(self, request, *args, **kwargs):
         self.municipality = municipality_by_slug(kwargs.get("municipality", ""))
@@ -109,3 +146,90 @@ class MunicipalityAPIMixin:
         if self.module and not self.municipality.module_enabled(self.module):
             raise ModuleDisabled(self.municipality, self.module)
         super().initial(request, *args, **kwargs)
+
+
+class MunicipalityPermission(permissions.BasePermission):
+    """Grants access when the user holds ``perm`` (a django-rules permission) for the view's
+    municipality. Use it through :func:`HasMunicipalityPerm`; anonymous requests get 401, signed-in
+    people without the permission 403.
+
+    Like the back office, a browser session only counts once the person has two-factor
+    authentication set up. API tokens are issued by the operator (``revier create-token``) and
+    are the second factor's replacement for machines.
+    """
+
+    perm: str = ""
+
+    def has_permission(self, request, view) -> bool:
+        municipality = getattr(view, "municipality", None)
+        if municipality is None or not self.perm:
+            # Fail closed: a view without a municipality (or a class without a permission name)
+            # never grants anything.
+            return False
+        user = request.user
+        if not (user and user.is_authenticated and user.has_perm(self.perm, municipality)):
+            return False
+        if request.auth is None and not is_mfa_enabled(user):
+            raise exceptions.PermissionDenied(
+                _("Staff must set up two-factor authentication before using the API in a browser.")
+            )
+        return True
+
+
+def HasMunicipalityPerm(perm: str) -> type[MunicipalityPermission]:
+    """``permission_classes = [HasMunicipalityPerm("accounts.manage_staff")]``.
+
+    DRF instantiates permission classes itself, so this builds a subclass bound to ``perm``.
+    """
+    name = "HasMunicipalityPerm_" + perm.replace(".", "_")
+    return type(name, (MunicipalityPermission,), {"perm": perm, "__module__": __name__})
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An error, as RFC 7807 problem details (application/problem+json).",
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "description": "With status 400: the messages for each invalid field.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["type", "title", "status"],
+}
+
+_PROBLEM_DESCRIPTIONS = {
+    "400": "Invalid input; `errors` names the fields.",
+    "401": "Not authenticated, or the token is wrong.",
+    "403": "Authenticated, but not allowed.",
+    "404": "Unknown municipality, module switched off, or unknown object.",
+    "429": "Too many requests; see `Retry-After`.",
+}
+
+
+def problem_responses_hook(result, generator, request, public):
+    """drf-spectacular postprocessing hook: document the problem responses of every operation,
+    derived from what the handler above does, so clients see them in the schema."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            codes = ["429"]
+            if "{" in path:
+                codes.append("404")
+            if {} not in operation.get("security", [{}]):
+                codes += ["401", "403"]
+            if any(
+                p.get("in") == "query" and p["name"] != "page"
+                for p in operation.get("parameters", [])
+            ):
+                codes.append("400")
+            for code in sorted(codes):
+                operation["responses"].setdefault(
+                    code, {"description": _PROBLEM_DESCRIPTIONS[code], "content": content}
+                )
+    return result

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
 from revier.core.api import MunicipalityAPIMixin
@@ -11,6 +12,7 @@ class NewsItemSerializer(serializers.ModelSerializer):
         fields = ["slug", "title", "summary", "body", "published_at"]
 
 
+@extend_schema(tags=["news"])
 class NewsListView(MunicipalityAPIMixin, generics.ListAPIView):
     """Published news of a municipality."""
 
@@ -21,7 +23,10 @@ class NewsListView(MunicipalityAPIMixin, generics.ListAPIView):
         return news_published()
 
 
+@extend_schema(tags=["news"])
 class NewsDetailView(MunicipalityAPIMixin, generics.RetrieveAPIView):
+    """One published news item of a municipality."""
+
     module = "news"
     serializer_class = NewsItemSerializer
     lookup_field = "slug"

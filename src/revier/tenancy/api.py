@@ -43,6 +43,8 @@ class MunicipalityListView(generics.ListAPIView):
 
 @extend_schema(tags=["municipalities"])
 class MunicipalityDetailView(generics.RetrieveAPIView):
+    """One active municipality, by its address (slug)."""
+
     serializer_class = MunicipalitySerializer
     lookup_field = "slug"
 

@@ -1,0 +1,68 @@
+"""API of people and roles: the staff of a municipality (administrators only)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+
+from revier.accounts.models import StaffRole, User
+from revier.accounts.selectors import staff_list
+from revier.core.api import HasMunicipalityPerm, MunicipalityAPIMixin
+from revier.core.audit import audit_log
+
+
+class StaffFilterSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(
+        choices=StaffRole.Role.choices,
+        required=False,
+        help_text=_("Only people holding this role."),
+    )
+
+
+class StaffSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField(help_text=_("Roles in this municipality."))
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "roles"]
+
+    def get_roles(self, obj: User) -> list[str]:
+        return [staff_role.role for staff_role in obj.municipal_roles]
+
+
+@extend_schema(
+    tags=["staff"],
+    parameters=[
+        OpenApiParameter(
+            "role",
+            str,
+            enum=StaffRole.Role.values,
+            description="Only people holding this role.",
+        ),
+    ],
+)
+class StaffListView(MunicipalityAPIMixin, generics.ListAPIView):
+    """Staff of a municipality with their roles. For the municipality's administrators.
+
+    Reading this list is recorded in the municipality's audit log (it is personal data).
+    """
+
+    serializer_class = StaffSerializer
+    permission_classes = [HasMunicipalityPerm("accounts.manage_staff")]
+
+    def get_queryset(self):
+        filters = StaffFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return staff_list(municipality=self.municipality, role=filters.validated_data.get("role"))
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        audit_log(
+            municipality=self.municipality,
+            actor=request.user,
+            action="view",
+            object_type="accounts.StaffRole",
+            object_repr="staff list",
+            summary=f"listed staff through the API ({request.get_full_path()})",
+            request=request,
+        )
+        return response
