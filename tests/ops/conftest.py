@@ -1,0 +1,63 @@
+import os
+import secrets
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound once, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def clean_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """The environment of a child process: this one's without Revier's and the database's
+    variables (CI sets them), plus ``overrides``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("REVIER_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))
+        and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env["REVIER_DATA_DIR"] = str(tmp_path)
+    env.update(overrides)
+    return env
+
+
+def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    return clean_env(
+        tmp_path,
+        REVIER_ENV="production",
+        REVIER_SECRET_KEY=secrets.token_urlsafe(60),
+        REVIER_ALLOWED_HOSTS="revier.example",
+        **overrides,
+    )
+
+
+def run_python(
+    script: str, env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PYTHON, str(REPO / "tests" / "ops" / script)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
