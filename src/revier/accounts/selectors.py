@@ -1,8 +1,16 @@
-"""Reads of people and staff roles."""
+"""Reads of people, staff roles, organisations and the audit log.
+
+Every function needs a bounded number of queries whatever the number of rows (prefetching
+instead of per-row lookups), so that lists stay fast for large municipalities.
+"""
+
+import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
-from revier.accounts.models import StaffRole, User
+from revier.accounts.models import Membership, Organisation, StaffRole, User
+from revier.core.models import AuditLogEntry
 
 
 def staff_list(*, municipality, role: str | None = None) -> QuerySet[User]:
@@ -23,3 +31,61 @@ def staff_list(*, municipality, role: str | None = None) -> QuerySet[User]:
             Prefetch("staff_roles", queryset=roles.order_by("role"), to_attr="municipal_roles")
         )
     )
+
+
+def staff_member_get(*, municipality, user_id: int) -> User | None:
+    """One staff member of ``municipality`` (with ``municipal_roles``), or None if the person
+    holds no role there: staff of other municipalities stay invisible."""
+    return staff_list(municipality=municipality).filter(pk=user_id).first()
+
+
+def user_organisations(*, user: User) -> QuerySet[Membership]:
+    """The memberships of ``user``, with their organisation, by organisation name."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "organisation_id")
+    )
+
+
+def organisation_for_member(*, user: User, organisation_id: int) -> Membership | None:
+    """The membership through which ``user`` sees the organisation, or None for outsiders."""
+    return (
+        Membership.objects.filter(user=user, organisation_id=organisation_id)
+        .select_related("organisation")
+        .first()
+    )
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+
+
+def audit_log_entries(
+    *,
+    actor: str = "",
+    action: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditLogEntry]:
+    """Audit log entries of the active municipality (scoped manager), newest first.
+
+    ``actor`` matches part of the actor's e-mail address; the dates are whole local days and
+    both ends are included.
+    """
+    qs = AuditLogEntry.objects.all()
+    if actor:
+        qs = qs.filter(actor_email__icontains=actor.strip())
+    if action:
+        qs = qs.filter(action=action)
+    zone = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=zone))
+    if date_to:
+        next_day = date_to + dt.timedelta(days=1)
+        qs = qs.filter(created_at__lt=dt.datetime.combine(next_day, dt.time.min, tzinfo=zone))
+    return qs.order_by("-created_at", "-id")

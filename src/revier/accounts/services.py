@@ -1,11 +1,14 @@
 """Writes of people, organisations and staff roles."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from revier.accounts.models import Membership, Organisation, StaffRole, User
 from revier.core.audit import audit_log
+from revier.core.mail import send_templated_mail
 
 
 def user_create(
@@ -124,3 +127,159 @@ def staff_set_roles(
             municipality=municipality, user=user, role=role, actor=actor, request=request
         )
     return wanted
+
+
+@transaction.atomic
+def staff_invite(
+    *,
+    municipality,
+    email: str,
+    roles: list[str],
+    actor: User,
+    first_name: str = "",
+    last_name: str = "",
+    request=None,
+) -> User:
+    """Make the person with ``email`` staff of ``municipality`` with ``roles`` and tell them.
+
+    A person without an account gets one with an unusable password; their invitation carries a
+    link to set a password (allauth's password reset key). Their address stays unverified until
+    the first login, where allauth's mandatory verification confirms it.
+    """
+    _require_staff_manager(municipality=municipality, actor=actor)
+    if not roles:
+        raise ValidationError({"roles": _("Choose at least one role.")})
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        # Without a password user_create leaves the password unusable: the invitation link
+        # is the only way in.
+        user = user_create(email=email, first_name=first_name, last_name=last_name)
+        audit_log(
+            municipality=municipality,
+            actor=actor,
+            action="create",
+            obj=user,
+            summary="invited as staff",
+            request=request,
+        )
+    elif StaffRole.objects.filter(user=user).exists():
+        raise ValidationError(
+            {"email": _("This person is already staff here. Change their roles instead.")}
+        )
+    for role in sorted(set(roles)):
+        staff_role_grant(
+            municipality=municipality, user=user, role=role, actor=actor, request=request
+        )
+
+    set_password_url = ""
+    if not user.has_usable_password():
+        from allauth.account.forms import default_token_generator
+        from allauth.account.utils import user_pk_to_url_str
+
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
+            },
+        )
+        set_password_url = request.build_absolute_uri(path) if request else path
+    login_path = reverse("account_login")
+    role_labels = [str(StaffRole.Role(role).label) for role in sorted(set(roles))]
+    send_templated_mail(
+        template="accounts/email/staff_invitation",
+        context={
+            "municipality": municipality,
+            "user": user,
+            "inviter": actor,
+            "roles": role_labels,
+            "set_password_url": set_password_url,
+            "login_url": request.build_absolute_uri(login_path) if request else login_path,
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+        to=[user.email],
+        language=user.preferred_language or None,
+    )
+    return user
+
+
+@transaction.atomic
+def staff_remove(*, municipality, user: User, actor: User, request=None) -> None:
+    """Take every role in ``municipality`` from ``user``; the person's account stays."""
+    staff_set_roles(municipality=municipality, user=user, roles=[], actor=actor, request=request)
+
+
+def user_update_profile(
+    *, user: User, first_name: str, last_name: str, preferred_language: str
+) -> User:
+    if preferred_language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError({"preferred_language": _("Choose one of the offered languages.")})
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.preferred_language = preferred_language
+    user.full_clean(validate_unique=False)
+    user.save(update_fields=["first_name", "last_name", "preferred_language"])
+    return user
+
+
+def _require_organisation_admin(*, organisation: Organisation, actor: User) -> None:
+    if not Membership.objects.filter(
+        organisation=organisation, user=actor, role=Membership.Role.ADMIN
+    ).exists():
+        raise PermissionDenied(_("Only administrators of the organisation can manage members."))
+
+
+def _keep_one_admin(*, organisation: Organisation, losing: User) -> None:
+    """An organisation without an administrator could never be managed again."""
+    others = Membership.objects.filter(organisation=organisation, role=Membership.Role.ADMIN)
+    if not others.exclude(user=losing).exists():
+        raise ValidationError(
+            _("An organisation needs at least one administrator; appoint another one first.")
+        )
+
+
+@transaction.atomic
+def membership_invite(
+    *, organisation: Organisation, email: str, role: str, actor: User
+) -> Membership:
+    """Add the existing person with ``email`` to ``organisation``."""
+    _require_organisation_admin(organisation=organisation, actor=actor)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose one of the offered roles.")})
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Nobody with this e-mail address has an account. Ask the person to sign up "
+                    "first."
+                )
+            }
+        )
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise ValidationError({"email": _("This person is already a member.")})
+    return membership_add(organisation=organisation, user=user, role=role, actor=actor)
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    # Lock the organisation's memberships so two admins cannot demote each other at once.
+    list(Membership.objects.select_for_update().filter(organisation_id=membership.organisation_id))
+    _require_organisation_admin(organisation=membership.organisation, actor=actor)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Choose one of the offered roles.")})
+    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
+        _keep_one_admin(organisation=membership.organisation, losing=membership.user)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User) -> None:
+    list(Membership.objects.select_for_update().filter(organisation_id=membership.organisation_id))
+    _require_organisation_admin(organisation=membership.organisation, actor=actor)
+    if membership.role == Membership.Role.ADMIN:
+        _keep_one_admin(organisation=membership.organisation, losing=membership.user)
+    membership.delete()

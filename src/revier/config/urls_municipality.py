@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("revier.portal.urls_municipality")),
     path("accounts/", include("allauth.urls")),
     path("backoffice/", include("revier.accounts.urls_backoffice")),
+    path("konto/", include("revier.accounts.urls")),
     path("aktuelles/", include("revier.news.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -32,3 +32,31 @@ def accessibility_feedback_submit(
             language=translation.get_language(),
         )
     return feedback
+
+
+@transaction.atomic
+def accessibility_feedback_set_status(
+    *, feedback: AccessibilityFeedback, status: str, actor, request=None
+) -> AccessibilityFeedback:
+    """Mark feedback as new, answered or closed; the change is recorded in the audit log."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext
+
+    from revier.core.audit import audit_log
+
+    if status not in AccessibilityFeedback.Status.values:
+        raise ValidationError({"status": gettext("Choose one of the offered states.")})
+    if feedback.status == status:
+        return feedback
+    previous = feedback.status
+    feedback.status = status
+    feedback.save(update_fields=["status"])
+    audit_log(
+        municipality=feedback.municipality,
+        actor=actor,
+        action="change",
+        obj=feedback,
+        summary=f"status {previous} → {status}",
+        request=request,
+    )
+    return feedback
