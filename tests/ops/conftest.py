@@ -33,13 +33,12 @@ def clean_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
 
 
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    return clean_env(
-        tmp_path,
-        REVIER_ENV="production",
-        REVIER_SECRET_KEY=secrets.token_urlsafe(60),
-        REVIER_ALLOWED_HOSTS="revier.example",
-        **overrides,
-    )
+    settings = {
+        "REVIER_ENV": "production",
+        "REVIER_SECRET_KEY": secrets.token_urlsafe(60),
+        "REVIER_ALLOWED_HOSTS": "revier.example",
+    }
+    return clean_env(tmp_path, **{**settings, **overrides})
 
 
 def run_python(

@@ -1,0 +1,43 @@
+"""gunicorn configuration for Revier (`gunicorn -c deploy/gunicorn.conf.py`).
+
+Everything is driven by the environment so the same file serves one small VM and a larger host:
+
+  REVIER_BIND         address to listen on (default 127.0.0.1:8001; nginx proxies to it)
+  WEB_CONCURRENCY     worker processes (default: 2 per CPU core, at least 2)
+  REVIER_WEB_THREADS  threads per worker (default 1: sync workers; raise for slow upstreams)
+  REVIER_WEB_TIMEOUT  seconds before a stuck worker is restarted (default 30)
+
+Web processes are stateless (sessions in the database, cache in Redis, files in shared storage),
+so several of these services can run side by side, on one host or many.
+"""
+
+import multiprocessing
+import os
+from pathlib import Path
+
+bind = os.environ.get("REVIER_BIND", "127.0.0.1:8001")
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, 2 * multiprocessing.cpu_count())))
+threads = int(os.environ.get("REVIER_WEB_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+timeout = int(os.environ.get("REVIER_WEB_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+
+# Recycle workers now and then, so a slow leak never takes a host down; jitter keeps them from
+# restarting all at once.
+max_requests = int(os.environ.get("REVIER_WEB_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
+
+# Heartbeat files in memory, not on a possibly slow disk.
+_SHM = Path("/dev/shm")  # noqa: S108 - gunicorn's documented choice, not a temp file race
+worker_tmp_dir = str(_SHM) if _SHM.is_dir() else None
+
+# Only the local reverse proxy may say the request came over HTTPS (X-Forwarded-Proto).
+forwarded_allow_ips = os.environ.get("REVIER_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+accesslog = os.environ.get("REVIER_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("REVIER_LOG_LEVEL", "info").lower()
+proc_name = "revier-web"
+
+wsgi_app = "revier.config.wsgi:application"

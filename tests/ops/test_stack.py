@@ -1,0 +1,317 @@
+"""The production shape on one machine: two gunicorn web processes and one Celery worker against
+PostgreSQL and Redis on loopback.
+
+Proves that web processes are stateless (a session made on one is valid on the other) and that
+work really goes through the queue (the worker, not the web process, writes the e-mail).
+Everything is bounded in time; processes are always terminated and the database dropped.
+"""
+
+import contextlib
+import re
+import secrets
+import signal
+import subprocess
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.ops.conftest import REPO, closed_port, production_env
+
+pytestmark = pytest.mark.stack
+
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+REDIS_DB = 13  # flushed before and after: keep other uses of this Redis off it
+REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
+QUEUES = "default,mail,submissions,media,background"
+DEMO_PASSWORD = "Revier-Demo-2026"
+BIN = REPO / ".venv" / "bin"
+
+
+def _require_services() -> None:
+    import psycopg
+    import redis
+
+    try:
+        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
+    except psycopg.Error as exc:
+        pytest.fail(f"The stack test needs PostgreSQL at {PG_ADMIN_URL}: {exc}", pytrace=False)
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"The stack test needs Redis at {REDIS_URL}: {exc}", pytrace=False)
+
+
+def _admin_sql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(sql)
+
+
+def _flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).flushdb()
+
+
+def _run(env, *args: str, timeout: float = 180) -> str:
+    result = subprocess.run(
+        [str(BIN / "revier"), *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, f"revier {' '.join(args)} failed:\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+class Stack:
+    def __init__(self, data_dir: Path, env: dict[str, str]):
+        self.data_dir = data_dir
+        self.env = env
+        self.processes: list[tuple[str, subprocess.Popen, Path]] = []
+        self.web_urls: list[str] = []
+
+    def start(self, name: str, argv: list[str]) -> None:
+        log = self.data_dir / f"{name}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                argv,
+                env=self.env,
+                cwd=REPO,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.processes.append((name, process, log))
+
+    def start_web(self, name: str) -> None:
+        port = closed_port()
+        self.start(
+            name,
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                str(REPO / "deploy" / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+            ],
+        )
+        self.web_urls.append(f"http://127.0.0.1:{port}")
+
+    def log(self, name: str) -> str:
+        for process_name, _process, log in self.processes:
+            if process_name == name:
+                return log.read_text(errors="replace")
+        raise KeyError(name)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        pending = list(self.web_urls)
+        while pending and time.monotonic() < deadline:
+            for name, process, _log in self.processes:
+                if process.poll() is not None:
+                    pytest.fail(f"{name} exited early:\n{self.log(name)[-3000:]}")
+            for url in list(pending):
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                        pending.remove(url)
+            time.sleep(0.3)
+        if pending:
+            pytest.fail(f"Web processes not ready within {timeout} s: {pending}")
+
+    def wait_worker(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if " ready." in self.log("worker"):
+                return
+            if self.processes[-1][1].poll() is not None:
+                break
+            time.sleep(0.3)
+        pytest.fail(f"Celery worker not ready within {timeout} s:\n{self.log('worker')[-3000:]}")
+
+    def stop(self) -> None:
+        for _name, process, _log in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for _name, process, _log in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    _require_services()
+    data_dir = tmp_path_factory.mktemp("stack")
+    database = f"revier_stack_{secrets.token_hex(4)}"
+    env = production_env(
+        data_dir,
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+        REDIS_URL=REDIS_URL,
+        REVIER_ALLOWED_HOSTS="127.0.0.1",
+        REVIER_SSL_REDIRECT="0",
+        REVIER_LOG_LEVEL="WARNING",
+    )
+    stack = Stack(data_dir, env)
+    _admin_sql(f'CREATE DATABASE "{database}"')
+    _flush_redis()
+    try:
+        _run(env, "migrate", "--no-input", "-v", "0")
+        _run(env, "collectstatic", "--no-input", "-v", "0")
+        _run(env, "demo")
+        stack.start_web("web1")
+        stack.start_web("web2")
+        stack.start(
+            "worker",
+            [
+                str(BIN / "celery"),
+                "-A",
+                "revier.config",
+                "worker",
+                "-Q",
+                QUEUES,
+                "--concurrency",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "INFO",
+            ],
+        )
+        stack.wait_ready()
+        stack.wait_worker()
+        yield stack
+    finally:
+        stack.stop()
+        _admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        _flush_redis()
+
+
+class Browser:
+    """A client that behaves like a browser behind the TLS proxy: it sends X-Forwarded-Proto
+    (as nginx does) and keeps cookies itself, since they are marked Secure."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, **kwargs) -> httpx.Response:
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Accept-Language": "en",
+            "Origin": self.base_url.replace("http://", "https://"),
+            **kwargs.pop("headers", {}),
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        response = httpx.request(
+            method, self.base_url + path, headers=headers, timeout=15, **kwargs
+        )
+        for header in response.headers.get_list("set-cookie"):
+            cookie = SimpleCookie(header)
+            for name, morsel in cookie.items():
+                assert morsel["secure"], f"cookie {name} is not Secure"
+                self.cookies[name] = morsel.value
+        return response
+
+    def get(self, path: str, **kwargs) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, data: dict, **kwargs) -> httpx.Response:
+        data = {"csrfmiddlewaretoken": self.cookies["csrftoken"], **data}
+        return self.request("POST", path, data=data, **kwargs)
+
+
+def test_both_web_processes_serve_pages_api_and_probes(stack):
+    for base_url in stack.web_urls:
+        browser = Browser(base_url)
+
+        platform = browser.get("/")
+        assert platform.status_code == 200
+        assert 'href="/zeitz/"' in platform.text
+
+        home = browser.get("/zeitz/")
+        assert home.status_code == 200
+        assert "Digital Hub Zeitz öffnet für Gründerinnen und Gründer" in home.text
+        assert home.headers["Strict-Transport-Security"].startswith("max-age=")
+
+        css = browser.get(re.search(r'href="(/static/[^"]+\.css)"', home.text).group(1))
+        assert css.status_code == 200  # collected, hashed and served by WhiteNoise
+
+        api = browser.get("/api/v1/municipalities/")
+        assert api.status_code == 200
+        assert [m["slug"] for m in api.json()] == ["elsteraue", "naumburg", "zeitz"]
+
+        ready = browser.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json()["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}
+
+
+def test_feedback_mail_goes_through_the_queue_to_the_worker(stack):
+    web1 = Browser(stack.web_urls[0])
+    assert web1.get("/zeitz/barrierefreiheit/").status_code == 200
+    marker = f"Stack test {secrets.token_hex(6)}: the map has no text alternative."
+
+    response = web1.post("/zeitz/barrierefreiheit/", {"message": marker, "page_url": "/zeitz/"})
+
+    assert response.status_code == 302, response.text[:2000]
+    mail_dir = stack.data_dir / "mail"
+    deadline = time.monotonic() + 30
+    found = []
+    while time.monotonic() < deadline and not found:
+        if mail_dir.is_dir():
+            found = [p for p in mail_dir.iterdir() if marker in p.read_text(errors="replace")]
+        time.sleep(0.3)
+    assert found, f"no e-mail within 30 s; worker log:\n{stack.log('worker')[-3000:]}"
+    message = found[0].read_text()
+    assert "To: barrierefreiheit@zeitz.example" in message
+    # Sent by the worker from the mail queue, not by the web process.
+    assert re.search(
+        r"Task revier\.core\.tasks\.send_mail_task\[[0-9a-f-]+\] succeeded", stack.log("worker")
+    )
+    assert "send_mail_task" not in stack.log("web1")
+
+
+def test_session_from_one_web_process_is_valid_on_the_other(stack):
+    web1, web2 = (Browser(url) for url in stack.web_urls)
+    assert web1.get("/accounts/login/").status_code == 200
+
+    login = web1.post(
+        "/accounts/login/", {"login": "administrator@zeitz.example", "password": DEMO_PASSWORD}
+    )
+    assert login.status_code == 302, login.text[:2000]
+    assert "sessionid" in web1.cookies
+
+    anonymous = web2.get("/api/v1/zeitz/staff/")
+    assert anonymous.status_code == 401
+
+    web2.cookies = dict(web1.cookies)
+    response = web2.get("/api/v1/zeitz/staff/")
+    # Process 2 knows who this is: the administrator of Zeitz, whose session still lacks the
+    # second factor the API asks of browser sessions (demo staff have none set up).
+    assert response.status_code == 403
+    assert "two-factor" in response.json()["detail"]
+
+
+def test_token_from_the_command_line_works_on_every_web_process(stack):
+    token = _run(stack.env, "create-token", "--user", "administrator@zeitz.example").strip()
+
+    for base_url in stack.web_urls:
+        response = httpx.get(
+            f"{base_url}/api/v1/zeitz/staff/?role=administrator",
+            headers={"Authorization": f"Token {token}", "X-Forwarded-Proto": "https"},
+            timeout=15,
+        )
+        assert response.status_code == 200
+        assert [p["email"] for p in response.json()["results"]] == ["administrator@zeitz.example"]
