@@ -1,5 +1,7 @@
 """Public pages: the platform start page, each municipality's home and its legal pages."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
@@ -22,6 +24,32 @@ def _operator() -> dict:
     }
 
 
+# Dates of the accessibility statement (BITV 2.0 § 7): update them when the statement is reviewed.
+ACCESSIBILITY_STATEMENT_PREPARED = datetime.date(2026, 11, 24)
+ACCESSIBILITY_STATEMENT_REVIEWED = datetime.date(2026, 11, 24)
+
+# Data protection supervisory authority for public bodies of each Land, keyed by the first two
+# digits of the AGS (Art. 77 GDPR: the privacy policy must name where to complain).
+DATA_PROTECTION_AUTHORITIES = {
+    "01": "Unabhängiges Landeszentrum für Datenschutz Schleswig-Holstein",
+    "02": "Hamburgische Beauftragte für Datenschutz und Informationsfreiheit",
+    "03": "Landesbeauftragte für den Datenschutz Niedersachsen",
+    "04": "Landesbeauftragte für Datenschutz und Informationsfreiheit der Freien Hansestadt Bremen",
+    "05": "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen",
+    "06": "Hessischer Beauftragter für Datenschutz und Informationsfreiheit",
+    "07": "Landesbeauftragter für den Datenschutz und die Informationsfreiheit Rheinland-Pfalz",
+    "08": "Landesbeauftragter für den Datenschutz und die Informationsfreiheit Baden-Württemberg",
+    "09": "Bayerischer Landesbeauftragter für den Datenschutz",
+    "10": "Unabhängiges Datenschutzzentrum Saarland",
+    "11": "Berliner Beauftragte für Datenschutz und Informationsfreiheit",
+    "12": "Landesbeauftragte für den Datenschutz und für das Recht auf Akteneinsicht Brandenburg",
+    "13": "Landesbeauftragter für Datenschutz und Informationsfreiheit Mecklenburg-Vorpommern",
+    "14": "Sächsische Datenschutz- und Transparenzbeauftragte",
+    "15": "Landesbeauftragter für den Datenschutz Sachsen-Anhalt",
+    "16": "Thüringer Landesbeauftragter für den Datenschutz und die Informationsfreiheit",
+}
+
+
 def home(request):
     municipality = request.municipality
     if municipality is None:
@@ -39,7 +67,20 @@ def impressum(request):
 
 
 def privacy(request):
-    return render(request, "portal/privacy.html", {"operator": _operator()})
+    municipality = request.municipality
+    context = {
+        "operator": _operator(),
+        # The cookie table names the cookies this installation really sets.
+        "cookies": {
+            "session": settings.SESSION_COOKIE_NAME,
+            "csrf": settings.CSRF_COOKIE_NAME,
+            "language": settings.LANGUAGE_COOKIE_NAME,
+        },
+        "data_protection_authority": DATA_PROTECTION_AUTHORITIES.get(municipality.ags[:2], "")
+        if municipality
+        else "",
+    }
+    return render(request, "portal/privacy.html", context)
 
 
 def accessibility(request):
@@ -69,7 +110,12 @@ def accessibility(request):
     return render(
         request,
         "portal/accessibility.html",
-        {"form": form, "operator": _operator()},
+        {
+            "form": form,
+            "operator": _operator(),
+            "statement_date": ACCESSIBILITY_STATEMENT_PREPARED,
+            "statement_reviewed": ACCESSIBILITY_STATEMENT_REVIEWED,
+        },
         status=400 if form.is_bound else 200,
     )
 
