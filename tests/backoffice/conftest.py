@@ -41,3 +41,14 @@ def roles_of(user, municipality) -> set[str]:
 
     with scope(municipality=municipality):
         return set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assert against the English source strings, whatever translations exist: requests
+    without a language preference fall back to LANGUAGE_CODE."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

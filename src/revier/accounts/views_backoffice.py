@@ -296,16 +296,17 @@ def staff_remove(request, user_id: int):
 def audit_log_list(request):
     form = AuditLogFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = _page(request, selectors.audit_log_entries(**filters))
+    # Recorded before reading, so the list a person sees includes their own look at it.
     audit_log(
         municipality=request.municipality,
         actor=request.user,
         action="view",
         object_type="core.AuditLogEntry",
         object_repr=_("audit log"),
-        summary=f"viewed audit log page {page.number}",
+        summary="viewed audit log",
         request=request,
     )
+    page = _page(request, selectors.audit_log_entries(**filters))
     return _render(
         request,
         "backoffice/audit_log.html",
