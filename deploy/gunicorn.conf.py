@@ -35,7 +35,8 @@ worker_tmp_dir = str(_SHM) if _SHM.is_dir() else None
 # Only the local reverse proxy may say the request came over HTTPS (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("REVIER_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-accesslog = os.environ.get("REVIER_ACCESS_LOG", "-")
+# "-" is stdout (the journal under systemd); an empty value switches the access log off.
+accesslog = os.environ.get("REVIER_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("REVIER_LOG_LEVEL", "info").lower()
 proc_name = "revier-web"
