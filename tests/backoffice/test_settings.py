@@ -183,3 +183,12 @@ def test_domain_of_another_municipality_cannot_be_removed(admin_client, zeitz, n
     url = mu_url(zeitz, "backoffice:settings_domain_remove", pk=foreign.pk)
     assert admin_client.post(url).status_code == 404
     assert Domain.objects.filter(pk=foreign.pk).exists()
+
+
+def test_logo_form_without_file_asks_for_one(admin_client, zeitz):
+    response = admin_client.post(mu_url(zeitz, "backoffice:settings_logo"), {})
+    assert response.status_code == 400
+    form = response.context["logo_form"]
+    assert form.errors == {"logo": ["Choose a file to upload."]}
+    # Without a logo there is nothing to remove.
+    assert "remove" not in form.fields

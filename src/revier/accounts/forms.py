@@ -36,6 +36,13 @@ class KernRadioSelect(forms.RadioSelect):
     template_name = "accounts/widgets/choice_group.html"
 
 
+class KernCheckboxInput(forms.CheckboxInput):
+    """A single checkbox in KERN's look."""
+
+    def __init__(self, attrs=None, check_test=None):
+        super().__init__({"class": "kern-form-check__checkbox", **(attrs or {})}, check_test)
+
+
 def _role_field(**kwargs) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=_("Roles"),
@@ -137,7 +144,7 @@ class MunicipalitySettingsForm(forms.ModelForm):
     (including the colour's contrast); the view saves through ``municipality_update``."""
 
     website = forms.URLField(
-        label=Municipality._meta.get_field("website").verbose_name,
+        label=_("Website"),
         required=False,
         max_length=200,
         assume_scheme="https",
@@ -170,7 +177,14 @@ class LogoForm(forms.Form):
         help_text=_("PNG, JPEG or WebP, at most 1 MB."),
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
-    remove = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    remove = forms.BooleanField(
+        label=_("Remove the current logo"), required=False, widget=KernCheckboxInput
+    )
+
+    def __init__(self, *args, has_logo: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_logo:
+            del self.fields["remove"]
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -181,7 +195,7 @@ class LogoForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("logo") and not cleaned.get("remove") and not self.errors:
-            raise ValidationError(_("Choose a file to upload or tick “Remove”."))
+            self.add_error("logo", _("Choose a file to upload."))
         return cleaned
 
 
@@ -192,9 +206,9 @@ class DomainForm(forms.Form):
         help_text=_("A host name without https://, e.g. service.zeitz.de"),
     )
     is_primary = forms.BooleanField(
-        label=_("Primary domain"),
+        label=_("Primary domain (used for links in e-mails)"),
         required=False,
-        help_text=_("Links in e-mails use the primary domain."),
+        widget=KernCheckboxInput,
     )
 
     def clean_domain(self):

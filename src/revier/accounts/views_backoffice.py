@@ -391,7 +391,7 @@ def _settings_page(request, *, settings_form=None, logo_form=None, domain_form=N
         "backoffice/settings.html",
         {
             "settings_form": settings_form,
-            "logo_form": logo_form or LogoForm(),
+            "logo_form": logo_form or LogoForm(has_logo=bool(municipality.logo)),
             "domain_form": domain_form or DomainForm(),
             "domains": list(Domain.objects.filter(municipality=municipality)),
         },
@@ -427,12 +427,12 @@ def settings_view(request):
 @backoffice_view("tenancy.change_municipality")
 @require_http_methods(["POST"])
 def settings_logo(request):
-    form = LogoForm(request.POST, request.FILES)
+    form = LogoForm(request.POST, request.FILES, has_logo=bool(request.municipality.logo))
     if form.is_valid():
         try:
             tenancy_services.municipality_set_logo(
                 municipality=request.municipality,
-                logo=None if form.cleaned_data["remove"] else form.cleaned_data["logo"],
+                logo=None if form.cleaned_data.get("remove") else form.cleaned_data["logo"],
                 actor=request.user,
                 request=request,
             )
