@@ -5,6 +5,11 @@ SHELL := /bin/bash
 PORT ?= 8000
 REVIER_DATA_DIR ?= $(CURDIR)/var
 export REVIER_DATA_DIR
+# Operator shown in the platform's own Impressum; demo values unless the environment sets them.
+REVIER_OPERATOR_NAME ?= Demo-Betrieb der Plattform Revier
+REVIER_OPERATOR_ADDRESS ?= Musterstraße 1, 06712 Zeitz
+REVIER_OPERATOR_EMAIL ?= betrieb@revier.example
+export REVIER_OPERATOR_NAME REVIER_OPERATOR_ADDRESS REVIER_OPERATOR_EMAIL
 UV_VERSION := 0.13.9
 # Use an installed uv, or bootstrap one into .uv/ with nothing but Python.
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.uv/bin/uv)

@@ -42,6 +42,14 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("REVIER_ALLOWED_HOSTS", "*" if not PRODUCTION else "")
 CSRF_TRUSTED_ORIGINS = env_list("REVIER_CSRF_TRUSTED_ORIGINS")
+# The operator of the installation (the IT provider): the platform's own Impressum and privacy
+# policy name them.
+REVIER_PLATFORM_NAME = os.environ.get("REVIER_PLATFORM_NAME", "Revier")
+REVIER_OPERATOR_NAME = os.environ.get("REVIER_OPERATOR_NAME", "")
+REVIER_OPERATOR_ADDRESS = os.environ.get("REVIER_OPERATOR_ADDRESS", "")
+REVIER_OPERATOR_EMAIL = os.environ.get("REVIER_OPERATOR_EMAIL", "")
+REVIER_OPERATOR_PHONE = os.environ.get("REVIER_OPERATOR_PHONE", "")
+
 # Hosts that serve the platform itself (start page, operator admin). Any other host must be a
 # municipality's custom domain.
 PLATFORM_HOSTS = env_list("REVIER_PLATFORM_HOSTS", "localhost,127.0.0.1,[::1],testserver")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("revier.portal.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("konto/", include("revier.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("revier.config.urls_api")),
 ]

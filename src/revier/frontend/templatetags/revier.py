@@ -21,7 +21,7 @@ def kern_widget(field):
     elif isinstance(widget, Textarea):
         css = "kern-form-input__input kern-form-input__textarea"
     elif isinstance(widget, CheckboxInput):
-        css = "kern-form-check__input"
+        css = "kern-form-check__checkbox"
     elif isinstance(widget, RadioSelect | CheckboxSelectMultiple):
         css = ""
     attrs = {}
