@@ -1,6 +1,9 @@
 """Shared fixtures. Every test runs on SQLite by default and on PostgreSQL when DATABASE_URL is
 set (CI). Tasks run in-process except in the multi-process stack tests."""
 
+import os
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django_scopes import scope, scopes_disabled
@@ -126,3 +129,39 @@ def naumburg_admin(naumburg):
 def no_scope():
     with scopes_disabled():
         yield
+
+
+# --- Browser tests: one Chromium for the whole session (Playwright allows one sync instance) ----
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; browser downloads are impossible here
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API refuses to run inside a running asyncio loop; Django's async-unsafe
+    # guard would otherwise trip over the loop Playwright keeps in this thread.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -13,11 +13,10 @@ from django.conf import settings
 from django.test import Client
 from django_scopes import scope, scopes_disabled
 
-from tests.browser.test_accessibility import (  # noqa: F401 - browser is a fixture
+from tests.browser.test_accessibility import (  # noqa: F401 - demo is a fixture
     _check,
     _format,
     _new_context,
-    browser,
     demo,
 )
 from tests.conftest import enable_totp

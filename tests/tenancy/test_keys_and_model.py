@@ -113,7 +113,7 @@ def test_create_municipality_command(db, capsys):
     assert capsys.readouterr().out.strip() == "elsteraue"
     created = Municipality.objects.get(slug="elsteraue")
     assert created.domains.get().is_primary
-    with pytest.raises(CommandError, match="Nothing was created.\nags: The AGS must consist"):
+    with pytest.raises(CommandError, match=r"Nothing was created\.\nags: The AGS must consist"):
         call_command(
             "create-municipality",
             "--slug",
