@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _list_queries(client, zeitz) -> int:
+    client.get(mu_url(zeitz, "backoffice:staff_list"))  # warm the municipality cache
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(mu_url(zeitz, "backoffice:staff_list"))
     assert response.status_code == 200

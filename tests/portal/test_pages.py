@@ -264,6 +264,7 @@ def test_error_pages(rf, view, status, title):
 
 
 def _home_queries(client, path: str) -> int:
+    client.get(path)  # warm the per-process municipality cache (tenancy.cache)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     return len(queries)

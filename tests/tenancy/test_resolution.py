@@ -74,3 +74,44 @@ def test_brand_css_carries_colour(client, zeitz):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/css")
     assert zeitz.primary_colour in response.content.decode()
+
+
+def test_municipality_is_cached_and_writes_are_seen_at_once(
+    client, zeitz, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/zeitz/impressum/")
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get("/zeitz/impressum/").status_code == 200
+    assert not any("tenancy_municipality" in q["sql"] for q in warm.captured_queries)
+
+    municipality_update(municipality=zeitz, phone="03441 83-0")
+    assert "03441 83-0" in client.get("/zeitz/impressum/").content.decode()
+    municipality_update(municipality=zeitz, is_active=False)
+    assert client.get("/zeitz/impressum/").status_code == 404
+
+
+def test_another_process_sees_writes_through_the_shared_generation(zeitz):
+    """A write replaces the shared generation; a process holding an old copy reloads."""
+    from django.core.cache import cache
+
+    from revier.tenancy import cache as tenancy_cache
+    from revier.tenancy.models import Municipality
+    from revier.tenancy.selectors import municipality_by_slug
+
+    assert municipality_by_slug("zeitz").phone == ""
+    # Simulate the write of another process: the database changes and the generation is replaced.
+    Municipality.objects.filter(pk=zeitz.pk).update(phone="03441 1")
+    assert municipality_by_slug("zeitz").phone == ""  # still the cached copy
+    cache.set(tenancy_cache.GENERATION_KEY, "another-process")
+    assert municipality_by_slug("zeitz").phone == "03441 1"
+
+
+def test_cached_municipality_is_a_private_copy(zeitz):
+    from revier.tenancy.selectors import municipality_by_slug
+
+    first = municipality_by_slug("zeitz")
+    first.name = "changed in one request"
+    assert municipality_by_slug("zeitz").name == "Zeitz"

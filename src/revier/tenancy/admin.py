@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from revier.tenancy import cache as tenancy_cache
 from revier.tenancy.models import Domain, Municipality
 
 
@@ -23,3 +24,11 @@ class MunicipalityAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "ags", "ars"]
     list_filter = ["is_active"]
     inlines = [DomainInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        tenancy_cache.invalidate()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        tenancy_cache.invalidate()

@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -174,10 +175,10 @@ class Municipality(models.Model):
             if ratio < 4.5:
                 errors["primary_colour"] = ValidationError(
                     gettext(
-                        "The colour has a contrast of %(ratio).1f:1 to white; at least 4.5:1 is "
+                        "The colour has a contrast of %(ratio)s:1 to white; at least 4.5:1 is "
                         "needed so that text on it stays readable (WCAG 2.1 AA)."
                     )
-                    % {"ratio": ratio},
+                    % {"ratio": number_format(ratio, 1)},
                     code="contrast",
                 )
         if errors:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from revier.core.audit import audit_log
+from revier.tenancy import cache as tenancy_cache
 from revier.tenancy.models import Domain, Municipality
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -54,6 +55,7 @@ def municipality_create(
     municipality = Municipality(slug=slug, name=name, ags=ags, ars=ars, **fields)
     municipality.full_clean()
     municipality.save()
+    tenancy_cache.invalidate()
     for index, host in enumerate(domains or []):
         domain_add(municipality=municipality, domain=host, is_primary=index == 0)
     return municipality
@@ -76,6 +78,7 @@ def municipality_update(
         municipality.refresh_from_db()
         raise
     municipality.save()
+    tenancy_cache.invalidate()
     if actor is not None and changed:
         audit_log(
             municipality=municipality,
@@ -122,6 +125,7 @@ def domain_add(
     except IntegrityError:
         # Another request added the same host in the meantime.
         raise _domain_taken() from None
+    tenancy_cache.invalidate()
     if actor is not None:
         audit_log(
             municipality=municipality,
@@ -140,6 +144,7 @@ def domain_remove(*, municipality: Municipality, domain: Domain, actor=None, req
         raise ValidationError(_("This domain belongs to another municipality."))
     host = domain.domain
     domain.delete()
+    tenancy_cache.invalidate()
     if actor is not None:
         audit_log(
             municipality=municipality,
@@ -185,6 +190,7 @@ def municipality_set_logo(
         name = f"{municipality.slug}-{secrets.token_hex(4)}.{extension}"
         municipality.logo.save(name, File(logo), save=False)
     municipality.save(update_fields=["logo", "updated_at"])
+    tenancy_cache.invalidate()
     if old:
         storage = municipality.logo.storage
         transaction.on_commit(lambda: storage.delete(old))
