@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "revier.frontend",
     "revier.portal",
     "revier.news",
+    "revier.forms",
+    "revier.delivery",
+    "revier.services",
     # Django's own form widget templates, for the template-based KernFormRenderer.
     "django.forms",
 ]
@@ -157,7 +160,18 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ("default", "mail", "submissions", "media", "background")
-CELERY_TASK_ROUTES = {"revier.core.tasks.send_mail_task": {"queue": "mail"}}
+CELERY_TASK_ROUTES = {
+    "revier.core.tasks.send_mail_task": {"queue": "mail"},
+    "revier.delivery.tasks.deliver_package": {"queue": "submissions"},
+    "revier.delivery.tasks.retry_due_deliveries": {"queue": "submissions"},
+}
+# Periodic tasks (celery beat, see deploy/).
+CELERY_BEAT_SCHEDULE = {
+    "delivery-retry-due": {
+        "task": "revier.delivery.tasks.retry_due_deliveries",
+        "schedule": 300.0,
+    },
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"

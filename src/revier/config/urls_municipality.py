@@ -2,12 +2,18 @@
 
 from django.urls import include, path
 
+from revier.services.urls import backoffice_urls as services_backoffice_urls
+
 urlpatterns = [
     path("", include("revier.portal.urls_municipality")),
     path("accounts/", include("allauth.urls")),
     path("backoffice/", include("revier.accounts.urls_backoffice")),
     path("konto/", include("revier.accounts.urls")),
     path("aktuelles/", include("revier.news.urls")),
+    path("backoffice/zustellungen/", include("revier.delivery.urls")),
+    path("leistungen/", include("revier.services.urls")),
+    path("backoffice/leistungen/", include(services_backoffice_urls)),
+    path("backoffice/formulare/", include("revier.forms.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

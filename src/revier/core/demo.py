@@ -32,7 +32,7 @@ MUNICIPALITIES = [
         "data_protection_email": "datenschutz@zeitz.example",
         "represented_by": "den Oberbürgermeister",
         "supervisory_authority": "Landkreis Burgenlandkreis, Kommunalaufsicht",
-        "enabled_modules": ["news"],
+        "enabled_modules": ["news", "services"],
     },
     {
         "slug": "naumburg",
@@ -50,7 +50,7 @@ MUNICIPALITIES = [
         "data_protection_email": "datenschutz@naumburg.example",
         "represented_by": "den Oberbürgermeister",
         "supervisory_authority": "Landkreis Burgenlandkreis, Kommunalaufsicht",
-        "enabled_modules": ["news"],
+        "enabled_modules": ["news", "services"],
     },
     {
         "slug": "elsteraue",
@@ -180,4 +180,8 @@ def load_demo() -> dict[str, int]:
                         actor=None,
                         publish=True,
                     )
+
+    from revier.services.demo import load_demo_catalogue
+
+    load_demo_catalogue(by_slug)
     return created

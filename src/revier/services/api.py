@@ -1,0 +1,106 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+
+from revier.core.api import MunicipalityAPIMixin
+from revier.services.models import Office, Service, Themenfeld
+from revier.services.selectors import service_search
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    urn = serializers.CharField(read_only=True)
+    life_situations = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "leika",
+            "urn",
+            "name",
+            "short_text",
+            "themenfeld",
+            "life_situations",
+            "addressee",
+            "synonyms",
+            "fees",
+            "processing_time",
+            "processing_days",
+            "updated_at",
+        ]
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Office
+        fields = ["name", "street", "postcode", "city", "opening_hours", "phone", "email"]
+
+
+class LocalServiceSerializer(ServiceSerializer):
+    office = serializers.SerializerMethodField()
+    online = serializers.SerializerMethodField()
+    local_fees = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
+
+    class Meta(ServiceSerializer.Meta):
+        fields = [*ServiceSerializer.Meta.fields, "office", "online", "local_fees", "notes"]
+
+    @extend_schema_field(OfficeSerializer(allow_null=True))
+    def get_office(self, service):
+        office = service.local.office
+        return OfficeSerializer(office).data if office else None
+
+    def get_online(self, service) -> bool:
+        return service.local.online
+
+    def get_local_fees(self, service) -> str:
+        return service.local.local_fees
+
+    def get_notes(self, service) -> str:
+        return service.local.notes
+
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Search text (German)."),
+    OpenApiParameter(
+        "themenfeld", OpenApiTypes.STR, enum=Themenfeld.values, description="OZG Themenfeld."
+    ),
+    OpenApiParameter(
+        "lebenslage", OpenApiTypes.STR, description="Slug of a Lebenslage/Unternehmenslage."
+    ),
+]
+
+
+class _SearchMixin:
+    def search_arguments(self) -> dict:
+        params = self.request.query_params
+        themenfeld = params.get("themenfeld") or None
+        if themenfeld and themenfeld not in Themenfeld.values:
+            raise ValidationError({"themenfeld": ["Unknown Themenfeld."]})
+        q = params.get("q", "")
+        if len(q) > 200:
+            raise ValidationError({"q": ["At most 200 characters."]})
+        return {"q": q, "themenfeld": themenfeld, "lebenslage": params.get("lebenslage") or None}
+
+
+@extend_schema(tags=["services"], parameters=SEARCH_PARAMETERS)
+class ServiceSearchView(_SearchMixin, generics.ListAPIView):
+    """Search the federal service catalogue (LeiKa). Best matches first; without `q` the
+    catalogue in alphabetical order."""
+
+    serializer_class = ServiceSerializer
+
+    def get_queryset(self):
+        return service_search(**self.search_arguments())
+
+
+@extend_schema(tags=["services"], parameters=SEARCH_PARAMETERS)
+class MunicipalityServiceListView(_SearchMixin, MunicipalityAPIMixin, generics.ListAPIView):
+    """The services a municipality offers, with the responsible office and whether they can be
+    applied for online there."""
+
+    module = "services"
+    serializer_class = LocalServiceSerializer
+
+    def get_queryset(self):
+        return service_search(**self.search_arguments(), municipality=self.municipality)

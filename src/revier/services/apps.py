@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServicesConfig(AppConfig):
+    name = "revier.services"
+    verbose_name = _("Online services")
+
+    def ready(self) -> None:
+        from revier.tenancy.modules import Module, register
+
+        register(
+            Module(
+                key="services",
+                label=_("Online services"),
+                url_name="services:list",
+                description=_(
+                    "Administrative services (Verwaltungsleistungen): who is "
+                    "responsible, what it costs, what can be done online."
+                ),
+            )
+        )

@@ -1,0 +1,121 @@
+"""The demo catalogue and the offices and local offer of Zeitz and Naumburg."""
+
+from pathlib import Path
+
+from django.db import transaction
+from django_scopes import scope
+
+from revier.services.importers import read_file
+from revier.services.models import Office, Service
+from revier.services.services import catalogue_import, local_service_set, office_create
+
+CATALOGUE = Path(__file__).parent / "data" / "catalogue.json"
+
+OFFICES = {
+    "zeitz": [
+        {
+            "name": "Bürgerbüro",
+            "street": "Altmarkt 1",
+            "postcode": "06712",
+            "city": "Zeitz",
+            "opening_hours": "Mo, Mi 9–12 Uhr\nDi, Do 9–12 und 13–18 Uhr\nFr 9–12 Uhr",
+            "phone": "03441 83-0",
+            "email": "buergerbuero@zeitz.example",
+        },
+        {
+            "name": "Ordnungsamt",
+            "street": "Altmarkt 1",
+            "postcode": "06712",
+            "city": "Zeitz",
+            "opening_hours": "Di 9–12 und 13–18 Uhr\nDo 9–12 Uhr",
+            "phone": "03441 83-100",
+            "email": "ordnungsamt@zeitz.example",
+        },
+        {
+            "name": "Bauamt",
+            "street": "Altmarkt 1",
+            "postcode": "06712",
+            "city": "Zeitz",
+            "opening_hours": "Di 9–12 und 13–18 Uhr",
+            "phone": "03441 83-200",
+            "email": "bauamt@zeitz.example",
+        },
+    ],
+    "naumburg": [
+        {
+            "name": "Bürgerbüro",
+            "street": "Markt 1",
+            "postcode": "06618",
+            "city": "Naumburg (Saale)",
+            "opening_hours": "Mo–Fr 9–12 Uhr\nDi, Do 14–18 Uhr",
+            "phone": "03445 273-0",
+            "email": "buergerbuero@naumburg.example",
+        },
+        {
+            "name": "Ordnungsamt",
+            "street": "Markt 1",
+            "postcode": "06618",
+            "city": "Naumburg (Saale)",
+            "opening_hours": "Di 9–12 und 14–18 Uhr",
+            "phone": "03445 273-300",
+            "email": "ordnungsamt@naumburg.example",
+        },
+    ],
+}
+
+# (LeiKa key, office, online here, local fees) per municipality.
+OFFER = {
+    "zeitz": [
+        ("99115005104000", "Bürgerbüro", True, ""),
+        ("99115005104001", "Bürgerbüro", True, ""),
+        ("99115005070000", "Bürgerbüro", True, ""),
+        ("99115003012000", "Bürgerbüro", True, "10,00 EUR je Bescheinigung"),
+        ("99008001011001", "Bürgerbüro", False, ""),
+        ("99050012104000", "Ordnungsamt", True, "26,00 EUR"),
+        ("99107023037000", "Bürgerbüro", False, ""),
+        ("99107022012000", "Bürgerbüro", False, "Gebührenfrei"),
+        ("99012070006000", "Bauamt", False, ""),
+        ("99108014042000", "Ordnungsamt", True, ""),
+    ],
+    "naumburg": [
+        ("99115005104000", "Bürgerbüro", True, ""),
+        ("99115005070000", "Bürgerbüro", False, ""),
+        ("99115003012000", "Bürgerbüro", False, "8,00 EUR je Bescheinigung"),
+        ("99008001011001", "Bürgerbüro", False, ""),
+        ("99050012104000", "Ordnungsamt", False, "30,00 EUR"),
+        ("99108014042000", "Ordnungsamt", False, ""),
+    ],
+}
+
+
+@transaction.atomic
+def load_demo_catalogue(municipalities: dict) -> dict[str, int]:
+    """Import the demo catalogue and set up the offices and offers (idempotent)."""
+    _fmt, records = read_file(CATALOGUE)
+    result = catalogue_import(records=records)
+    services = {s.leika: s for s in Service.objects.filter(leika__in=_offered_keys())}
+    for slug, offices in OFFICES.items():
+        municipality = municipalities.get(slug)
+        if municipality is None:
+            continue
+        with scope(municipality=municipality):
+            by_name = {o.name: o for o in Office.objects.all()}
+            for data in offices:
+                if data["name"] not in by_name:
+                    by_name[data["name"]] = office_create(
+                        municipality=municipality, actor=None, **data
+                    )
+            for leika, office, online, fees in OFFER[slug]:
+                local_service_set(
+                    municipality=municipality,
+                    service=services[leika],
+                    actor=None,
+                    office=by_name[office],
+                    local_fees=fees,
+                    online=online,
+                )
+    return {"created": len(result.created), "changed": len(result.changed)}
+
+
+def _offered_keys() -> set[str]:
+    return {leika for offer in OFFER.values() for leika, *_rest in offer}

@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from revier.accounts.forms import KernCheckboxInput
+from revier.services.models import Office, Service
+
+
+class OfficeForm(forms.ModelForm):
+    class Meta:
+        model = Office
+        fields = ["name", "street", "postcode", "city", "opening_hours", "phone", "email"]
+        widgets = {"opening_hours": forms.Textarea(attrs={"rows": 4})}
+
+
+class LocalServiceForm(forms.Form):
+    office = forms.ModelChoiceField(
+        label=_("Responsible office"), queryset=Office.objects.none(), required=False
+    )
+    local_fees = forms.CharField(
+        label=_("Local fees"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes = forms.CharField(
+        label=_("Local notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    online = forms.BooleanField(
+        label=_("Can be applied for online here"), required=False, widget=KernCheckboxInput
+    )
+    active = forms.BooleanField(
+        label=_("Offered (shown to residents)"),
+        required=False,
+        initial=True,
+        widget=KernCheckboxInput,
+    )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+
+
+class LocalServiceAddForm(LocalServiceForm):
+    leika = forms.CharField(
+        label=_("LeiKa key of the service"),
+        max_length=14,
+        help_text=_("14 digits, starting with 99; search the catalogue above to find it."),
+    )
+    field_order = ["leika", "office", "local_fees", "notes", "online", "active"]
+
+    def clean_leika(self):
+        leika = self.cleaned_data["leika"].strip()
+        service = Service.objects.filter(leika=leika).first()
+        if service is None:
+            raise forms.ValidationError(_("There is no service with this key in the catalogue."))
+        self.cleaned_data["service"] = service
+        return leika

@@ -1,0 +1,215 @@
+"""Back-office pages of the service catalogue: the municipality's offer and its offices.
+
+Same pattern as revier.accounts.views_backoffice; the section menu is that of the back office
+plus this section.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from revier.accounts.forms import apply_service_error
+from revier.accounts.views_backoffice import Section, _sections, backoffice_view
+from revier.services import services
+from revier.services.forms import LocalServiceAddForm, LocalServiceForm, OfficeForm
+from revier.services.models import Office
+from revier.services.selectors import local_services_all, offices_all, service_search
+
+PERM = "services.manage_catalogue"
+SECTION = Section(
+    "services",
+    gettext_lazy("Online services"),
+    "services_backoffice:list",
+    PERM,
+    gettext_lazy("Which services are offered here, by which office, online or not."),
+)
+
+
+def _render(request, template: str, context: dict, *, status: int = 200):
+    sections = [*_sections(request), SECTION]
+    context = {
+        **context,
+        "backoffice_sections": [
+            {"section": s, "url": reverse(s.url_name), "current": s.key == "services"}
+            for s in sections
+        ],
+    }
+    return render(request, template, context, status=status)
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+@backoffice_view(PERM)
+def local_service_list(request):
+    page = Paginator(local_services_all(), 50).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "")[:200]
+    found = service_search(q)[:20] if q.strip() else []
+    return _render(request, "services/backoffice/list.html", {"page": page, "q": q, "found": found})
+
+
+@backoffice_view(PERM)
+@require_http_methods(["GET", "POST"])
+def local_service_add(request):
+    form = LocalServiceAddForm(
+        _data(request), offices=offices_all(), initial={"leika": request.GET.get("leika", "")}
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.local_service_set(
+                municipality=request.municipality,
+                service=data["service"],
+                actor=request.user,
+                office=data["office"],
+                local_fees=data["local_fees"],
+                notes=data["notes"],
+                online=data["online"],
+                active=data["active"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s is now offered.") % {"name": data["service"].name}
+            )
+            return redirect("services_backoffice:list")
+    return _render(
+        request,
+        "services/backoffice/local_service_form.html",
+        {"form": form, "local": None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@backoffice_view(PERM)
+@require_http_methods(["GET", "POST"])
+def local_service_edit(request, pk: int):
+    local = get_object_or_404(local_services_all(), pk=pk)
+    form = LocalServiceForm(
+        _data(request),
+        offices=offices_all(),
+        initial={
+            "office": local.office,
+            "local_fees": local.local_fees,
+            "notes": local.notes,
+            "online": local.online,
+            "active": local.active,
+        },
+    )
+    if form.is_valid():
+        try:
+            services.local_service_set(
+                municipality=request.municipality,
+                service=local.service,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The offer has been saved."))
+            return redirect("services_backoffice:list")
+    return _render(
+        request,
+        "services/backoffice/local_service_form.html",
+        {"form": form, "local": local},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@backoffice_view(PERM)
+@require_http_methods(["GET", "POST"])
+def local_service_remove(request, pk: int):
+    local = get_object_or_404(local_services_all(), pk=pk)
+    if request.method == "POST":
+        services.local_service_remove(local=local, actor=request.user)
+        messages.success(
+            request, _("%(name)s is no longer offered.") % {"name": local.service.name}
+        )
+        return redirect("services_backoffice:list")
+    return _render(
+        request,
+        "services/backoffice/confirm_remove.html",
+        {"object_name": local.service.name, "cancel_url": reverse("services_backoffice:list")},
+    )
+
+
+@backoffice_view(PERM)
+def office_list(request):
+    return _render(request, "services/backoffice/office_list.html", {"offices": offices_all()})
+
+
+@backoffice_view(PERM)
+@require_http_methods(["GET", "POST"])
+def office_add(request):
+    form = OfficeForm(_data(request))
+    if form.is_valid():
+        try:
+            office = services.office_create(
+                municipality=request.municipality, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s has been added.") % {"name": office.name})
+            return redirect("services_backoffice:office_list")
+    return _render(
+        request,
+        "services/backoffice/office_form.html",
+        {"form": form, "office": None},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@backoffice_view(PERM)
+@require_http_methods(["GET", "POST"])
+def office_edit(request, pk: int):
+    office = get_object_or_404(Office.objects.all(), pk=pk)
+    # A copy for the form: a rejected form must not change the object shown elsewhere.
+    form = OfficeForm(_data(request), instance=Office.objects.get(pk=office.pk))
+    if form.is_valid():
+        try:
+            services.office_update(office=office, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The office has been saved."))
+            return redirect("services_backoffice:office_list")
+    return _render(
+        request,
+        "services/backoffice/office_form.html",
+        {"form": form, "office": office},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@backoffice_view(PERM)
+@require_http_methods(["GET", "POST"])
+def office_remove(request, pk: int):
+    office = get_object_or_404(Office.objects.all(), pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.office_delete(office=office, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("%(name)s has been removed.") % {"name": office.name})
+            return redirect("services_backoffice:office_list")
+    return _render(
+        request,
+        "services/backoffice/confirm_remove.html",
+        {
+            "object_name": office.name,
+            "error": error,
+            "cancel_url": reverse("services_backoffice:office_list"),
+        },
+        status=400 if error else 200,
+    )
