@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryConfig(AppConfig):
+    name = "revier.delivery"
+    label = "delivery"
+    verbose_name = _("Delivery of submissions")
+
+    def ready(self) -> None:
+        # Importing the plugin modules registers them (one module per plugin).
+        from revier.delivery import plugins  # noqa: F401

@@ -1,0 +1,161 @@
+"""Where a municipality's submissions go (routes), and each handover (deliveries)."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from revier.core.models import TenantOwnedModel
+
+leika_validator = RegexValidator(
+    r"^99\d{12}$", _("A LeiKa key has 14 digits and starts with 99."), code="leika"
+)
+
+
+class DeliveryRoute(TenantOwnedModel):
+    """The delivery plugin (with its options) for one service of one municipality.
+
+    Options that are secrets (``plugin.secret_options``) are not in ``options`` but sealed in
+    ``secrets_sealed`` (Fernet, key derived from SECRET_KEY; see ``crypto.py``).
+    """
+
+    leika = models.CharField(_("LeiKa key"), max_length=14, validators=[leika_validator])
+    plugin = models.CharField(_("delivery route"), max_length=40)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    secrets_sealed = models.TextField(_("sealed secrets"), blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery route")
+        verbose_name_plural = _("delivery routes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "leika"], name="delivery_route_unique_service"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leika} → {self.plugin}"
+
+
+class Delivery(TenantOwnedModel):
+    """One package handed to one route. Persisted before the first attempt, delivered once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("being sent")
+        RETRYING = "retrying", _("failed, will be retried")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed")
+
+    reference = models.CharField(_("reference number"), max_length=64)
+    leika = models.CharField(_("LeiKa key"), max_length=14, validators=[leika_validator])
+    service_name = models.CharField(_("service"), max_length=300)
+    plugin = models.CharField(_("delivery route"), max_length=40)
+    # The whole DeliveryPackage as JSON, sealed with Fernet: it holds personal data.
+    package_sealed = models.BinaryField(editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    submission_id = models.CharField(_("submission id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One delivery per submission: a replayed enqueue cannot create a second one.
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="delivery_unique_reference"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.status})"
+
+
+class MunicipalityKey(TenantOwnedModel):
+    """The key pair the municipality's own back office receives packages with (RSA-4096)."""
+
+    kid = models.CharField(max_length=64)
+    public_jwk = models.JSONField()
+    private_jwk_sealed = models.TextField(editable=False)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("municipality key")
+        verbose_name_plural = _("municipality keys")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "kid"], name="delivery_key_unique_kid"),
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=models.Q(is_active=True),
+                name="delivery_key_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class ReceivedPackage(TenantOwnedModel):
+    """A package delivered to the back office, still encrypted exactly as FIT-Connect carries it.
+
+    Decrypted on demand with the municipality's key (``services.received_package_open``).
+    """
+
+    delivery = models.OneToOneField(
+        Delivery, on_delete=models.PROTECT, related_name="received_package"
+    )
+    key = models.ForeignKey(MunicipalityKey, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(_("reference number"), max_length=64)
+    leika = models.CharField(_("LeiKa key"), max_length=14)
+    service_name = models.CharField(_("service"), max_length=300)
+    encrypted_metadata = models.TextField()
+    encrypted_data = models.TextField()
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("received package")
+        verbose_name_plural = _("received packages")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="delivery_received_unique_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReceivedAttachment(TenantOwnedModel):
+    package = models.ForeignKey(
+        ReceivedPackage, on_delete=models.CASCADE, related_name="attachments"
+    )
+    attachment_id = models.UUIDField()
+    encrypted_content = models.TextField()
+
+    class Meta:
+        verbose_name = _("received attachment")
+        verbose_name_plural = _("received attachments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "package", "attachment_id"],
+                name="delivery_received_attachment_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.attachment_id)

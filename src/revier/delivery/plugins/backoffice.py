@@ -1,0 +1,25 @@
+"""Built-in route: the package stays on this installation, for the municipality's back office.
+
+It is stored exactly as FIT-Connect would carry it (metadata schema 1.0.0, JWE to the
+municipality's own RSA-4096 key), so case work reads one format whatever the route.
+Needs no options and no network: the local default that works on one machine.
+"""
+
+from django.utils.translation import gettext_lazy
+
+from revier.delivery.plugins.base import DeliveryPlugin, DeliveryResult
+from revier.delivery.registry import register
+
+
+@register("backoffice")
+class BackofficePlugin(DeliveryPlugin):
+    label = gettext_lazy("Own back office")
+
+    def clean_options(self, options: dict) -> dict:
+        return {}
+
+    def deliver(self, *, package, options, delivery) -> DeliveryResult:
+        from revier.delivery.services import received_package_store
+
+        received = received_package_store(delivery=delivery, package=package)
+        return DeliveryResult(submission_id=f"backoffice:{received.pk}")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from revier.delivery import views
+
+app_name = "delivery"
+
+urlpatterns = [
+    path("", views.delivery_list, name="list"),
+    path("<int:pk>/erneut-senden/", views.delivery_retry, name="retry"),
+]

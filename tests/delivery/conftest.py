@@ -1,0 +1,91 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django_scopes import scope
+
+from revier.delivery.package import (
+    DeliveryPackage,
+    PackageAttachment,
+    PaymentInformation,
+)
+from tests.delivery.fitconnect_server import FitConnectServer
+
+LEIKA = "99115001001000"  # placeholder key in the 99… format; the catalogue owns real keys
+SERVICE = "Anmeldung einer Wohnung"
+
+
+@pytest.fixture
+def fitconnect_server():
+    server = FitConnectServer().start()
+    server.destination = server.add_destination(services=[f"urn:de:fim:leika:leistung:{LEIKA}"])
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def zeitz_scope(zeitz):
+    with scope(municipality=zeitz):
+        yield zeitz
+
+
+def make_package(municipality, *, reference="ZTZ-2026-000001", **overrides) -> DeliveryPackage:
+    data = {
+        "G00000001": {"F00000001": "Anna", "F00000002": "Schmidt"},
+        "F00000010": "Schützenplatz 3, 06712 Zeitz",
+        "F00000020": ["Ä", "ö", "ß"],
+    }
+    import json
+
+    values = dict(
+        municipality_id=municipality.pk,
+        leika=LEIKA,
+        service_name=SERVICE,
+        reference=reference,
+        data=json.dumps(data, ensure_ascii=False).encode(),
+        data_schema_uri="https://zeitz.example/api/v1/zeitz/forms/7/schema.json",
+        reply_email="anna.schmidt@example.org",
+        sender_reference=reference,
+        application_date=dt.date(2026, 3, 14),
+        attachments=(
+            PackageAttachment(
+                filename="mietvertrag.pdf",
+                mime_type="application/pdf",
+                content=b"%PDF-1.7\n" + bytes(range(256)) * 40,
+                purpose="attachment",
+            ),
+            PackageAttachment(
+                filename="eingangsbestaetigung.pdf",
+                mime_type="application/pdf",
+                content=b"%PDF-1.7\nreceipt " + b"Zeitz" * 100,
+                purpose="report",
+            ),
+        ),
+        payment=PaymentInformation(
+            transaction_id="9xxd-432x-6543",
+            transaction_reference="KZ-2026-0042",
+            payment_method="INVOICE",
+            status="BOOKED",
+            gross_amount=Decimal("12.30"),
+        ),
+    )
+    values.update(overrides)
+    return DeliveryPackage(**values)
+
+
+@pytest.fixture
+def fitconnect_route(zeitz_scope, fitconnect_server):
+    from revier.delivery.services import delivery_route_set
+
+    return delivery_route_set(
+        municipality=zeitz_scope,
+        leika=LEIKA,
+        plugin="fitconnect",
+        options={
+            "api_url": fitconnect_server.api_url,
+            "token_url": fitconnect_server.token_url,
+            "client_id": fitconnect_server.client_id,
+            "client_secret": fitconnect_server.client_secret,
+            "destination": fitconnect_server.destination.destination_id,
+        },
+    )
