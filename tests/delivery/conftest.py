@@ -74,18 +74,27 @@ def make_package(municipality, *, reference="ZTZ-2026-000001", **overrides) -> D
 
 
 @pytest.fixture
-def fitconnect_route(zeitz_scope, fitconnect_server):
+def fitconnect_route_factory(fitconnect_server):
+    """Route the test service of a municipality (scope active) to the local server."""
     from revier.delivery.services import delivery_route_set
 
-    return delivery_route_set(
-        municipality=zeitz_scope,
-        leika=LEIKA,
-        plugin="fitconnect",
-        options={
-            "api_url": fitconnect_server.api_url,
-            "token_url": fitconnect_server.token_url,
-            "client_id": fitconnect_server.client_id,
-            "client_secret": fitconnect_server.client_secret,
-            "destination": fitconnect_server.destination.destination_id,
-        },
-    )
+    def make(municipality):
+        return delivery_route_set(
+            municipality=municipality,
+            leika=LEIKA,
+            plugin="fitconnect",
+            options={
+                "api_url": fitconnect_server.api_url,
+                "token_url": fitconnect_server.token_url,
+                "client_id": fitconnect_server.client_id,
+                "client_secret": fitconnect_server.client_secret,
+                "destination": fitconnect_server.destination.destination_id,
+            },
+        )
+
+    return make
+
+
+@pytest.fixture
+def fitconnect_route(zeitz_scope, fitconnect_route_factory):
+    return fitconnect_route_factory(zeitz_scope)
