@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FormsConfig(AppConfig):
+    name = "revier.forms"
+    # "forms" is django.forms' label (installed for the form renderer); the permission names
+    # ("forms.manage_forms") are django-rules strings and keep the short form.
+    label = "revier_forms"
+    verbose_name = _("Online forms")

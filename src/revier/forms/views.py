@@ -1,0 +1,224 @@
+"""Back office: the municipality's online forms — list, import, review, preview, publish, retire,
+and the small builder for forms without FIM. Same pattern as revier.accounts.views_backoffice."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from revier.accounts.forms import apply_service_error
+from revier.accounts.views_backoffice import SECTIONS, backoffice_view
+from revier.forms import selectors, services
+from revier.forms.forms import FieldForm, FormCreateForm, ImportForm, StepForm
+from revier.forms.models import FormVersion, Step
+from revier.forms.schema import json_schema
+from revier.forms.xdf import XDatenfelderError, max_bytes
+
+PERMISSION = "forms.manage_forms"
+
+
+def _render(request, template: str, context: dict, *, status: int = 200):
+    # The back office's section navigation; forms are reached from their own list.
+    sections = [
+        {"section": s, "url": reverse(s.url_name), "current": False}
+        for s in SECTIONS
+        if request.user.has_perm(s.permission, request.municipality)
+    ]
+    return render(request, template, {**context, "backoffice_sections": sections}, status=status)
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _version(pk: int) -> FormVersion:
+    # The scoped manager confines the lookup to the active municipality: other ids are 404.
+    version = selectors.form_version_get(pk=pk)
+    if version is None:
+        raise Http404(_("There is no form version with this id."))
+    return version
+
+
+@backoffice_view(PERMISSION)
+def form_list(request):
+    return _render(request, "forms/backoffice/list.html", {"forms": selectors.forms_all()})
+
+
+@backoffice_view(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def form_import(request):
+    form = ImportForm(_data(request), request.FILES or None)
+    problems = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        # One byte over the limit is enough for the parser to refuse it by size.
+        data = upload.read(max_bytes() + 1)
+        try:
+            version = services.form_import_xdatenfelder(
+                municipality=request.municipality,
+                leika=form.cleaned_data["leika"],
+                data=data,
+                filename=upload.name,
+                publish=form.cleaned_data["publish"],
+                actor=request.user,
+                request=request,
+            )
+        except XDatenfelderError as exc:
+            problems = exc.problems
+            form.add_error("file", _("The file was refused; nothing was imported."))
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Version %(number)d of %(title)s has been imported.")
+                % {"number": version.number, "title": version.title},
+            )
+            return redirect("forms_backoffice:version_detail", pk=version.pk)
+    return _render(
+        request,
+        "forms/backoffice/import.html",
+        {"form": form, "problems": problems},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@backoffice_view(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def form_create(request):
+    form = FormCreateForm(_data(request))
+    if form.is_valid():
+        try:
+            version = services.form_create(
+                municipality=request.municipality,
+                actor=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The draft has been created. Add steps and fields."))
+            return redirect("forms_backoffice:version_detail", pk=version.pk)
+    return _render(
+        request,
+        "forms/backoffice/create.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _detail(request, version, *, step_form=None, field_form=None, status=200):
+    steps = list(Step.objects.filter(version=version).order_by("position"))
+    return _render(
+        request,
+        "forms/backoffice/version_detail.html",
+        {
+            "version": version,
+            "steps": steps,
+            "rules": selectors.form_version_rules(version),
+            "step_form": step_form or StepForm(),
+            "field_form": field_form or FieldForm(steps=steps),
+            "can_build": version.is_editable and version.source == FormVersion.Source.BUILDER,
+        },
+        status=status,
+    )
+
+
+@backoffice_view(PERMISSION)
+def version_detail(request, pk: int):
+    return _detail(request, _version(pk))
+
+
+@backoffice_view(PERMISSION)
+def version_preview(request, pk: int):
+    version = _version(pk)
+    tree = selectors.form_version_tree(version)
+    return _render(
+        request,
+        "forms/backoffice/preview.html",
+        {"version": version, "steps": tree, "schema": json_schema(version, tree=tree)},
+    )
+
+
+@backoffice_view(PERMISSION)
+@require_POST
+def version_publish(request, pk: int):
+    version = _version(pk)
+    try:
+        services.form_version_publish(version=version, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The version has been published."))
+    return redirect("forms_backoffice:version_detail", pk=version.pk)
+
+
+@backoffice_view(PERMISSION)
+@require_POST
+def version_retire(request, pk: int):
+    version = _version(pk)
+    try:
+        services.form_version_retire(version=version, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The version has been retired."))
+    return redirect("forms_backoffice:version_detail", pk=version.pk)
+
+
+def _refuse(request, version, error: ValidationError):
+    """An error about the version as a whole (e.g. not a draft): said on the version's page."""
+    messages.error(request, " ".join(error.messages))
+    return redirect("forms_backoffice:version_detail", pk=version.pk)
+
+
+@backoffice_view(PERMISSION)
+@require_POST
+def step_add(request, pk: int):
+    version = _version(pk)
+    form = StepForm(request.POST)
+    if form.is_valid():
+        try:
+            services.form_step_add(version=version, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return _refuse(request, version, exc)
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The step has been added."))
+            return redirect("forms_backoffice:version_detail", pk=version.pk)
+    return _detail(request, version, step_form=form, status=400)
+
+
+@backoffice_view(PERMISSION)
+@require_POST
+def field_add(request, pk: int):
+    version = _version(pk)
+    steps = list(Step.objects.filter(version=version).order_by("position"))
+    form = FieldForm(request.POST, steps=steps)
+    if form.is_valid():
+        data = form.cleaned_data
+        step = next(s for s in steps if s.pk == data["step"])
+        try:
+            services.form_field_add(
+                version=version,
+                step=step,
+                label=data["label"],
+                datatype=data["datatype"],
+                required=data["required"],
+                help_text=data["help_text"],
+                choices=data["choices"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return _refuse(request, version, exc)
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The field has been added."))
+            return redirect("forms_backoffice:version_detail", pk=version.pk)
+    return _detail(request, version, field_form=form, status=400)
