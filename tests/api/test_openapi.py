@@ -35,6 +35,9 @@ def test_schema_is_served(client):
         "/api/v1/{municipality}/news/",
         "/api/v1/{municipality}/news/{slug}/",
         "/api/v1/{municipality}/staff/",
+        "/api/v1/services/",
+        "/api/v1/{municipality}/services/",
+        "/api/v1/{municipality}/forms/{id}/",
     }
     responses = schema["paths"]["/api/v1/{municipality}/staff/"]["get"]["responses"]
     assert set(responses) == {"200", "400", "401", "403", "404", "429"}

@@ -1,5 +1,10 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
@@ -10,6 +15,8 @@ from revier.services.selectors import service_search
 
 class ServiceSerializer(serializers.ModelSerializer):
     urn = serializers.CharField(read_only=True)
+    # Explicit: the model field's limits differ between SQLite and PostgreSQL, the schema not.
+    processing_days = serializers.IntegerField(read_only=True, allow_null=True)
     life_situations = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
     class Meta:
@@ -83,6 +90,7 @@ class _SearchMixin:
         return {"q": q, "themenfeld": themenfeld, "lebenslage": params.get("lebenslage") or None}
 
 
+@extend_schema_view(get=extend_schema(operation_id="services_search"))
 @extend_schema(tags=["services"], parameters=SEARCH_PARAMETERS)
 class ServiceSearchView(_SearchMixin, generics.ListAPIView):
     """Search the federal service catalogue (LeiKa). Best matches first; without `q` the
@@ -94,6 +102,7 @@ class ServiceSearchView(_SearchMixin, generics.ListAPIView):
         return service_search(**self.search_arguments())
 
 
+@extend_schema_view(get=extend_schema(operation_id="municipality_services_list"))
 @extend_schema(tags=["services"], parameters=SEARCH_PARAMETERS)
 class MunicipalityServiceListView(_SearchMixin, MunicipalityAPIMixin, generics.ListAPIView):
     """The services a municipality offers, with the responsible office and whether they can be

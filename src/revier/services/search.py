@@ -4,8 +4,9 @@ One pipeline for both databases, so results agree: the query is normalised and s
 terms; a term that matches nothing in the catalogue's vocabulary is corrected to the closest
 known word (typos: "Persnalausweis"); the database finds candidates and scores them; the
 selector then puts exact name matches first. Compound words ("Ausweis" in "Personalausweis")
-are found by substring matching: FTS5's trigram tokenizer on SQLite, trigram similarity and
-the German stemmer on PostgreSQL.
+are found by substring matching: FTS5's trigram tokenizer on SQLite, substring matching and
+the German stemmer on PostgreSQL, where trigram word similarity adds to the score (pg_trgm
+indexes keep the substring match fast).
 
 The index is written by :func:`index_services`, which the catalogue services call after every
 write (not signals).
@@ -33,6 +34,8 @@ STOPWORDS = frozenset(
 )
 MIN_TERM = 3  # FTS5's trigram tokenizer needs three characters
 MAX_TERMS = 8
+# The best this many matches are returned; nobody pages further through a search.
+MAX_CANDIDATES = 100
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,14 @@ def _correct(term: str, vocabulary: frozenset[str]) -> str:
     """The term itself when some catalogue word contains it, else the closest word."""
     if any(term in word for word in vocabulary):
         return term
-    close = difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.75)
-    return close[0] if close else term
+    # Typos are rare and the comparison is costly: remember the answer for this vocabulary.
+    key = f"services:correct:{hash(vocabulary)}:{term}"
+    corrected = cache.get(key)
+    if corrected is None:
+        close = difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.75)
+        corrected = close[0] if close else term
+        cache.set(key, corrected, 3600)
+    return corrected
 
 
 def parse(q: str) -> Query:
@@ -185,8 +194,8 @@ def _candidates_sqlite(query: Query) -> dict[int, float]:
         # bm25 is lower for better matches; the name and synonyms columns weigh most.
         cursor.execute(
             f"SELECT rowid, bm25({FTS_TABLE}, 10.0, 8.0, 1.0) FROM {FTS_TABLE} "  # noqa: S608
-            f"WHERE {FTS_TABLE} MATCH %s",
-            [match],
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY 2 LIMIT %s",
+            [match, MAX_CANDIDATES],
         )
         return {row[0]: -float(row[1]) for row in cursor.fetchall()}
 
@@ -205,9 +214,10 @@ def _candidates_postgresql(query: Query) -> dict[int, float]:
             FROM services_service s, q
             WHERE s.search_vector @@ q.tsq
                OR EXISTS (SELECT 1 FROM unnest(%s::text[]) AS t
-                          WHERE s.search_text LIKE '%%' || t || '%%'
-                             OR t <%% s.search_text)
+                          WHERE s.search_text LIKE '%%' || t || '%%')
+            ORDER BY 2 DESC
+            LIMIT %s
             """,
-            [tsquery, terms, terms],
+            [tsquery, terms, terms, MAX_CANDIDATES],
         )
         return {row[0]: float(row[1]) for row in cursor.fetchall()}
