@@ -25,7 +25,8 @@ def clean_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("REVIER_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))
-        and key != "DJANGO_SETTINGS_MODULE"
+        # The browser tests' fixture sets DJANGO_ALLOW_ASYNC_UNSAFE for this process only.
+        and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env["REVIER_DATA_DIR"] = str(tmp_path)
     env.update(overrides)
