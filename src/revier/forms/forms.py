@@ -30,6 +30,13 @@ class ImportForm(forms.Form):
     )
 
 
+class CodeListForm(forms.Form):
+    file = forms.FileField(
+        label=_("Code list (genericode)"),
+        help_text=_("The genericode XML file of a code list this form references."),
+    )
+
+
 class FormCreateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     leika = LeikaField()

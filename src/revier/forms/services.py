@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from revier.core.audit import audit_log
 from revier.forms import xdf
 from revier.forms.evaluation import compile_rule
+from revier.forms.genericode import parse_genericode
 from revier.forms.models import (
     CodeList,
     Field,
@@ -374,6 +375,44 @@ def form_version_retire(*, version: FormVersion, actor, request=None) -> FormVer
         request=request,
     )
     return version
+
+
+@transaction.atomic
+def code_list_load_genericode(*, version: FormVersion, data: bytes, actor, request=None):
+    """Fill a referenced code list of a draft with the values of a genericode file.
+
+    The file must be the list the form references (canonical URI, and the version when the
+    reference names one). Raises ``XDatenfelderError`` for a bad file, ``ValidationError`` when
+    it matches no code list of the version.
+    """
+    _check(actor, version.municipality)
+    _editable(version)
+    loaded = parse_genericode(data)
+    candidates = CodeList.objects.filter(
+        version=version, canonical_identification=loaded.canonical_uri
+    )
+    code_list = next(
+        (c for c in candidates if not c.list_version or c.list_version == loaded.version), None
+    )
+    if code_list is None:
+        raise ValidationError(
+            _("This form references no code list %(uri)s in version %(version)s.")
+            % {"uri": loaded.canonical_uri, "version": loaded.version or "–"}
+        )
+    code_list.values = [{"code": code, "label": label} for code, label in loaded.values]
+    code_list.canonical_version_uri = code_list.canonical_version_uri or (
+        loaded.canonical_version_uri
+    )
+    code_list.save(update_fields=["values", "canonical_version_uri"])
+    audit_log(
+        municipality=version.municipality,
+        actor=actor,
+        action="change",
+        obj=version,
+        summary=f"loaded code list {loaded.canonical_uri} {loaded.version}",
+        request=request,
+    )
+    return code_list
 
 
 # --- builder (forms without FIM) ----------------------------------------------------------------

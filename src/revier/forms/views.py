@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from revier.accounts.forms import apply_service_error
 from revier.accounts.views_backoffice import SECTIONS, backoffice_view
 from revier.forms import selectors, services
-from revier.forms.forms import FieldForm, FormCreateForm, ImportForm, StepForm
+from revier.forms.forms import CodeListForm, FieldForm, FormCreateForm, ImportForm, StepForm
 from revier.forms.models import FormVersion, Step
 from revier.forms.schema import json_schema
 from revier.forms.xdf import XDatenfelderError, max_bytes
@@ -111,7 +111,16 @@ def form_create(request):
     )
 
 
-def _detail(request, version, *, step_form=None, field_form=None, status=200):
+def _detail(
+    request,
+    version,
+    *,
+    step_form=None,
+    field_form=None,
+    code_list_form=None,
+    problems=(),
+    status=200,
+):
     steps = list(Step.objects.filter(version=version).order_by("position"))
     return _render(
         request,
@@ -123,6 +132,9 @@ def _detail(request, version, *, step_form=None, field_form=None, status=200):
             "step_form": step_form or StepForm(),
             "field_form": field_form or FieldForm(steps=steps),
             "can_build": version.is_editable and version.source == FormVersion.Source.BUILDER,
+            "code_lists": list(version.code_lists.all()),
+            "code_list_form": code_list_form or CodeListForm(),
+            "code_list_problems": problems,
         },
         status=status,
     )
@@ -222,3 +234,34 @@ def field_add(request, pk: int):
             messages.success(request, _("The field has been added."))
             return redirect("forms_backoffice:version_detail", pk=version.pk)
     return _detail(request, version, field_form=form, status=400)
+
+
+@backoffice_view(PERMISSION)
+@require_POST
+def code_list_upload(request, pk: int):
+    version = _version(pk)
+    form = CodeListForm(request.POST, request.FILES)
+    problems = []
+    if form.is_valid():
+        try:
+            code_list = services.code_list_load_genericode(
+                version=version,
+                data=form.cleaned_data["file"].read(max_bytes() + 1),
+                actor=request.user,
+                request=request,
+            )
+        except XDatenfelderError as exc:
+            problems = exc.problems
+            form.add_error("file", _("The file was refused."))
+        except ValidationError as exc:
+            if not version.is_editable:
+                return _refuse(request, version, exc)
+            form.add_error("file", exc)
+        else:
+            messages.success(
+                request,
+                _("%(count)d values of %(list)s have been loaded.")
+                % {"count": len(code_list.values), "list": code_list},
+            )
+            return redirect("forms_backoffice:version_detail", pk=version.pk)
+    return _detail(request, version, code_list_form=form, problems=problems, status=400)

@@ -157,6 +157,11 @@ def max_bytes() -> int:
 
 def parse(data: bytes) -> Message:
     """Read an XDatenfelder message or raise :class:`XDatenfelderError`."""
+    return _Reader(safe_root(data)).read()
+
+
+def safe_root(data: bytes):
+    """The root element of untrusted XML, or :class:`XDatenfelderError` (size, DTD, syntax)."""
     limit = max_bytes()
     if len(data) > limit:
         raise XDatenfelderError(
@@ -203,12 +208,11 @@ def parse(data: bytes) -> Message:
         remove_pis=True,
     )
     try:
-        root = etree.fromstring(data, parser)
+        return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise XDatenfelderError(
             [Problem("/", _("The file is not well-formed XML: %(error)s") % {"error": exc})]
         ) from None
-    return _Reader(root).read()
 
 
 # --- reader -------------------------------------------------------------------------------------
