@@ -191,3 +191,40 @@ def test_imported_versions_are_not_changed_by_the_builder(staff_client, zeitz):
     assert "Only a draft can be changed; published versions stay as they are." in page
     with scope(municipality=zeitz):
         assert Field.objects.filter(version=version).count() == 1
+
+
+def test_draft_fields_can_be_relabelled_and_made_optional(staff_client, zeitz):
+    version = import_file(zeitz, XDF2 / "simple.xml")
+    with scope(municipality=zeitz):
+        field = version.fields.get()
+    url = mu_url(zeitz, "forms_backoffice:field_edit", pk=version.pk, field_pk=field.pk)
+
+    assert staff_client.get(url).status_code == 200
+    empty = staff_client.post(url, {"label": " ", "help_text": "x"})
+    saved = staff_client.post(url, {"label": "Nachname", "help_text": "Wie im Ausweis."})
+
+    assert empty.status_code == 400
+    assert saved.status_code == 302
+    with scope(municipality=zeitz):
+        field.refresh_from_db()
+        assert (field.label, field.help_text, field.required) == (
+            "Nachname",
+            "Wie im Ausweis.",
+            False,
+        )
+        assert (field.key, field.max_length) == ("F60000227", 120)
+        assert json_schema(version)["properties"]["G00000082"].get("required") is None
+
+
+def test_published_fields_cannot_be_edited(staff_client, zeitz):
+    version = import_file(zeitz, XDF2 / "simple.xml", publish=True)
+    with scope(municipality=zeitz):
+        field = version.fields.get()
+    url = mu_url(zeitz, "forms_backoffice:field_edit", pk=version.pk, field_pk=field.pk)
+
+    response = staff_client.post(url, {"label": "Anders"})
+
+    assert response.status_code == 302
+    with scope(municipality=zeitz):
+        field.refresh_from_db()
+        assert field.label == "Familienname"

@@ -35,6 +35,7 @@ def test_forms_pages_have_no_serious_violations(browser, demo, language):  # noq
             municipality=zeitz, leika="99089001001003", title="Sperrmüll", actor=None
         )
         form_step_add(version=built, title="Abholung", actor=None)
+        select_field = select.fields.get()
 
     context, page, recorder = _new_context(browser, demo["url"], language=language)
     problems: dict[str, list[dict]] = {}
@@ -50,6 +51,7 @@ def test_forms_pages_have_no_serious_violations(browser, demo, language):  # noq
             f"{base}versionen/{imported.pk}/vorschau/",
             f"{base}versionen/{select.pk}/",
             f"{base}versionen/{built.pk}/",
+            f"{base}versionen/{select.pk}/felder/{select_field.pk}/",
         ]:
             _check(page, url, problems, csp)
             assert page.locator("h1").count() == 1

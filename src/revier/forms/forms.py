@@ -72,3 +72,13 @@ class FieldForm(forms.Form):
 
     def clean_choices(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+
+class FieldEditForm(forms.Form):
+    label = forms.CharField(label=_("Label"), max_length=500)
+    help_text = forms.CharField(
+        label=_("Help text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    required = forms.BooleanField(
+        label=_("An answer is required"), required=False, widget=KernCheckboxInput
+    )

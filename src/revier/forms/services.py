@@ -523,3 +523,31 @@ def form_field_add(
         max_length=max_length,
         choices=[{"code": c, "label": c} for c in choices],
     )
+
+
+@transaction.atomic
+def form_field_update(
+    *, field: Field, label: str, help_text: str, required: bool, actor, request=None
+) -> Field:
+    """Change what residents read (label, help) and whether an answer is required, in a draft.
+
+    The key, FIM id, type and constraints stay as imported: they define the answers' data.
+    """
+    _check(actor, field.municipality)
+    _editable(field.version)
+    label = (label or "").strip()
+    if not label:
+        raise ValidationError({"label": _("Give the field a label.")})
+    field.label = label[:500]
+    field.help_text = (help_text or "").strip()
+    field.min_occurs = max(1, field.min_occurs) if required else 0
+    field.save(update_fields=["label", "help_text", "min_occurs"])
+    audit_log(
+        municipality=field.municipality,
+        actor=actor,
+        action="change",
+        obj=field.version,
+        summary=f"changed field {field.key}",
+        request=request,
+    )
+    return field

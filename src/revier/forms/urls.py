@@ -14,5 +14,6 @@ urlpatterns = [
     path("versionen/<int:pk>/zurueckziehen/", views.version_retire, name="version_retire"),
     path("versionen/<int:pk>/schritte/", views.step_add, name="step_add"),
     path("versionen/<int:pk>/felder/", views.field_add, name="field_add"),
+    path("versionen/<int:pk>/felder/<int:field_pk>/", views.field_edit, name="field_edit"),
     path("versionen/<int:pk>/codelisten/", views.code_list_upload, name="code_list_upload"),
 ]

@@ -12,8 +12,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from revier.accounts.forms import apply_service_error
 from revier.accounts.views_backoffice import SECTIONS, backoffice_view
 from revier.forms import selectors, services
-from revier.forms.forms import CodeListForm, FieldForm, FormCreateForm, ImportForm, StepForm
-from revier.forms.models import FormVersion, Step
+from revier.forms.forms import (
+    CodeListForm,
+    FieldEditForm,
+    FieldForm,
+    FormCreateForm,
+    ImportForm,
+    StepForm,
+)
+from revier.forms.models import Field, FormVersion, Step
 from revier.forms.schema import json_schema
 from revier.forms.xdf import XDatenfelderError, max_bytes
 
@@ -133,6 +140,7 @@ def _detail(
             "field_form": field_form or FieldForm(steps=steps),
             "can_build": version.is_editable and version.source == FormVersion.Source.BUILDER,
             "code_lists": list(version.code_lists.all()),
+            "fields": list(version.fields.order_by("position")) if version.is_editable else [],
             "code_list_form": code_list_form or CodeListForm(),
             "code_list_problems": problems,
         },
@@ -265,3 +273,38 @@ def code_list_upload(request, pk: int):
             )
             return redirect("forms_backoffice:version_detail", pk=version.pk)
     return _detail(request, version, code_list_form=form, problems=problems, status=400)
+
+
+@backoffice_view(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def field_edit(request, pk: int, field_pk: int):
+    version = _version(pk)
+    field = Field.objects.filter(version=version, pk=field_pk).first()
+    if field is None:
+        raise Http404(_("There is no such field in this version."))
+    if not version.is_editable:
+        return _refuse(
+            request,
+            version,
+            ValidationError(_("Only a draft can be changed; published versions stay as they are.")),
+        )
+    form = FieldEditForm(
+        _data(request),
+        initial={"label": field.label, "help_text": field.help_text, "required": field.required},
+    )
+    if form.is_valid():
+        try:
+            services.form_field_update(
+                field=field, actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The field has been saved."))
+            return redirect("forms_backoffice:version_detail", pk=version.pk)
+    return _render(
+        request,
+        "forms/backoffice/field_edit.html",
+        {"version": version, "field": field, "form": form},
+        status=400 if form.is_bound else 200,
+    )
