@@ -97,6 +97,7 @@ def test_preview_renders_steps_read_only(staff_client, zeitz):
     assert "Step 2: Angaben zur Person</h2>" in main
     assert "Angaben zur Person" in html and "Hund" in html
     assert "Mischling, Dackel" in html
+    assert "whole number; min_value 0; max_value 30" in main
     assert "Bitte vollständig." in html
     assert "<input" not in main and "<select" not in main and "<textarea" not in main
 

@@ -153,14 +153,25 @@ def version_detail(request, pk: int):
     return _detail(request, _version(pk))
 
 
+def _add_type_labels(nodes: list[dict]) -> None:
+    """The data types in the staff's language, for the preview."""
+    labels = dict(Field.Datatype.choices)
+    for node in nodes:
+        if "datatype" in node:
+            node["datatype_label"] = labels.get(node["datatype"], node["datatype"])
+        _add_type_labels(node.get("children", []))
+
+
 @backoffice_view(PERMISSION)
 def version_preview(request, pk: int):
     version = _version(pk)
     tree = selectors.form_version_tree(version)
+    schema = json_schema(version, tree=tree)
+    _add_type_labels(tree)
     return _render(
         request,
         "forms/backoffice/preview.html",
-        {"version": version, "steps": tree, "schema": json_schema(version, tree=tree)},
+        {"version": version, "steps": tree, "schema": schema},
     )
 
 

@@ -482,15 +482,14 @@ class _Reader:
             return ""
         return value
 
-    def identification(self, el, found: dict, prefix: str) -> tuple[str, str]:
+    def identification(self, found: dict, prefix: str) -> tuple[str, str]:
         if self.version == "1.0":
-            ident_el, parts = el, found
+            parts = found  # 1.0 has <id> and <version> directly in the element
         else:
             items = found.get("identifikation") or []
             if not items:
                 return "", ""
-            ident_el = items[0]
-            parts = self.children(ident_el, "identifikation")
+            parts = self.children(items[0], "identifikation")
         id_items = parts.get("id") or []
         identifier = self.text(id_items[0], required=True) if id_items else ""
         version = self.first_text(parts, "version")
@@ -502,7 +501,6 @@ class _Reader:
                 _("The id %(id)s must start with %(prefix)s.")
                 % {"id": identifier, "prefix": prefix},
             )
-        del ident_el
         return identifier, version
 
     # -- elements --
@@ -594,7 +592,7 @@ class _Reader:
     def element(self, el, kind: str) -> Group | Field:
         found = self.children(el, kind)
         prefix = {"group": "G", "field": "F"}.get(kind, "")
-        identifier, version = self.identification(el, found, prefix)
+        identifier, version = self.identification(found, prefix)
         name = self.first_text(found, "name", required=True)
         if kind == "schema":
             label = self.first_text(found, "bezeichnungEingabe") or self.first_text(
@@ -605,19 +603,13 @@ class _Reader:
             label = self.first_text(found, "bezeichnungEingabe", required=self.version == "3.0")
             help_text = self.first_text(found, "hilfetextEingabe")
         self.status(found)
-        if kind != "schema":
-            for item in found.get("schemaelementart", [])[:1]:
-                element_type = self.code(item, ELEMENT_TYPES, "schemaelementart")
-                break
-            else:
-                element_type = ""
-        else:
-            element_type = ""
-            for name_ in ("ableitungsmodifikationenStruktur",):
-                for item in found.get(name_, [])[:1]:
-                    self.code(item, {"0", "1", "2", "3"}, name_)
-            for item in found.get("ableitungsmodifikationenRepraesentation", [])[:1]:
-                self.code(item, {"0", "1"}, "ableitungsmodifikationenRepraesentation")
+        element_type = ""
+        for item in found.get("schemaelementart", [])[:1]:
+            element_type = self.code(item, ELEMENT_TYPES, "schemaelementart")
+        for item in found.get("ableitungsmodifikationenStruktur", [])[:1]:
+            self.code(item, {"0", "1", "2", "3"}, "ableitungsmodifikationenStruktur")
+        for item in found.get("ableitungsmodifikationenRepraesentation", [])[:1]:
+            self.code(item, {"0", "1"}, "ableitungsmodifikationenRepraesentation")
         self.extras(found)
         common = dict(
             id=identifier,
@@ -879,7 +871,7 @@ class _Reader:
 
     def rule(self, el) -> str:
         found = self.children(el, "rule")
-        identifier, version = self.identification(el, found, "R")
+        identifier, version = self.identification(found, "R")
         rule_type = ""
         for item in found.get("typ", [])[:1]:
             rule_type = self.code(item, RULE_TYPES_V3, "typ")
