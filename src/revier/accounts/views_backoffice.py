@@ -74,6 +74,8 @@ def backoffice_view(permission: str = "accounts.access_backoffice"):
 
 @dataclass(frozen=True)
 class Section:
+    """An entry of the back office's section menu. Apps add theirs with ``register_section``."""
+
     key: str
     label: str
     url_name: str
@@ -81,7 +83,7 @@ class Section:
     description: str
 
 
-SECTIONS = (
+SECTIONS: list[Section] = [
     Section(
         "dashboard",
         gettext_lazy("Overview"),
@@ -117,19 +119,28 @@ SECTIONS = (
         "tenancy.change_municipality",
         gettext_lazy("Contact, legal notice, colour, logo, modules and domains."),
     ),
-)
+]
 
 
-def _sections(request) -> list[Section]:
+def register_section(section: Section) -> Section:
+    """Add a domain app's section to the menu (call from ``AppConfig.ready()``)."""
+    if any(s.key == section.key for s in SECTIONS):
+        raise ValueError(f"Back-office section {section.key!r} is registered twice.")
+    SECTIONS.append(section)
+    return section
+
+
+def sections_for(request) -> list[Section]:
     return [s for s in SECTIONS if request.user.has_perm(s.permission, request.municipality)]
 
 
-def _render(request, template: str, context: dict, *, section: str, status: int = 200):
+def render_backoffice(request, template: str, context: dict, *, section: str, status: int = 200):
+    """Render a back-office page with the section menu, ``section`` marked as the current one."""
     context = {
         **context,
         "backoffice_sections": [
             {"section": s, "url": reverse(s.url_name), "current": s.key == section}
-            for s in _sections(request)
+            for s in sections_for(request)
         ],
     }
     return render(request, template, context, status=status)
@@ -151,10 +162,10 @@ def _page(request, queryset):
 def dashboard(request):
     roles = staff_roles(request.user, request.municipality)
     role_labels = sorted(str(StaffRole.Role(r).label) for r in roles)
-    return _render(
+    return render_backoffice(
         request,
         "backoffice/dashboard.html",
-        {"roles": role_labels, "sections": [s for s in _sections(request) if s.description]},
+        {"roles": role_labels, "sections": [s for s in sections_for(request) if s.description]},
         section="dashboard",
     )
 
@@ -175,7 +186,7 @@ def staff_list(request):
         summary=f"viewed staff list page {page.number}",
         request=request,
     )
-    return _render(request, "backoffice/staff_list.html", {"page": page}, section="staff")
+    return render_backoffice(request, "backoffice/staff_list.html", {"page": page}, section="staff")
 
 
 @backoffice_view("accounts.manage_staff")
@@ -195,7 +206,7 @@ def staff_invite(request):
         else:
             messages.success(request, _("%(email)s has been invited.") % {"email": user.email})
             return redirect("backoffice:staff_detail", user_id=user.pk)
-    return _render(
+    return render_backoffice(
         request,
         "backoffice/staff_invite.html",
         {"form": form},
@@ -240,7 +251,7 @@ def staff_detail(request, user_id: int):
             summary="viewed staff member",
             request=request,
         )
-    return _render(
+    return render_backoffice(
         request,
         "backoffice/staff_detail.html",
         {"member": member, "form": form},
@@ -280,7 +291,7 @@ def staff_remove(request, user_id: int):
             summary="viewed staff member (removal)",
             request=request,
         )
-    return _render(
+    return render_backoffice(
         request,
         "backoffice/staff_remove.html",
         {"member": member, "error": error},
@@ -307,7 +318,7 @@ def audit_log_list(request):
         request=request,
     )
     page = _page(request, selectors.audit_log_entries(**filters))
-    return _render(
+    return render_backoffice(
         request,
         "backoffice/audit_log.html",
         {"form": form, "page": page},
@@ -327,7 +338,7 @@ def feedback_list(request):
         qs = qs.filter(status=status)
     else:
         status = ""
-    return _render(
+    return render_backoffice(
         request,
         "backoffice/feedback_list.html",
         {
@@ -367,7 +378,7 @@ def feedback_detail(request, pk: int):
             summary="viewed accessibility feedback",
             request=request,
         )
-    return _render(
+    return render_backoffice(
         request,
         "backoffice/feedback_detail.html",
         {"feedback": feedback, "form": form},
@@ -386,7 +397,7 @@ def _settings_page(request, *, settings_form=None, logo_form=None, domain_form=N
         settings_form = MunicipalitySettingsForm(
             instance=Municipality.objects.get(pk=municipality.pk)
         )
-    return _render(
+    return render_backoffice(
         request,
         "backoffice/settings.html",
         {
@@ -476,4 +487,6 @@ def settings_domain_remove(request, pk: int):
         )
         messages.success(request, _("%(domain)s has been removed.") % {"domain": domain.domain})
         return redirect("backoffice:settings")
-    return _render(request, "backoffice/domain_remove.html", {"domain": domain}, section="settings")
+    return render_backoffice(
+        request, "backoffice/domain_remove.html", {"domain": domain}, section="settings"
+    )

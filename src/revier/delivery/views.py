@@ -3,25 +3,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from revier.accounts.views_backoffice import SECTIONS, backoffice_view
+from revier.accounts.views_backoffice import backoffice_view, render_backoffice
 from revier.delivery import selectors, services
 from revier.delivery.models import Delivery
 
 PAGE_SIZE = 50
-
-
-def _sections(request) -> list[dict]:
-    # The back office's section navigation; deliveries are not a section of their own (yet).
-    return [
-        {"section": s, "url": reverse(s.url_name), "current": False}
-        for s in SECTIONS
-        if request.user.has_perm(s.permission, request.municipality)
-    ]
 
 
 @backoffice_view("delivery.view_deliveries")
@@ -34,16 +24,16 @@ def delivery_list(request):
     )
     for delivery in page.object_list:
         delivery.route_label = selectors.plugin_label(delivery.plugin)
-    return render(
+    return render_backoffice(
         request,
         "delivery/backoffice_list.html",
         {
             "page": page,
             "status": status,
             "statuses": Delivery.Status.choices,
-            "backoffice_sections": _sections(request),
             "can_retry": request.user.has_perm("delivery.retry_deliveries", request.municipality),
         },
+        section="deliveries",
     )
 
 

@@ -8,3 +8,16 @@ class FormsConfig(AppConfig):
     # ("forms.manage_forms") are django-rules strings and keep the short form.
     label = "revier_forms"
     verbose_name = _("Online forms")
+
+    def ready(self) -> None:
+        from revier.accounts.views_backoffice import Section, register_section
+
+        register_section(
+            Section(
+                "forms",
+                _("Online forms"),
+                "forms_backoffice:list",
+                "forms.manage_forms",
+                _("Forms from FIM XDatenfelder or built here: versions, preview, publishing."),
+            )
+        )

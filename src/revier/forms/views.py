@@ -4,13 +4,12 @@ and the small builder for forms without FIM. Same pattern as revier.accounts.vie
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.accounts.forms import apply_service_error
-from revier.accounts.views_backoffice import SECTIONS, backoffice_view
+from revier.accounts.views_backoffice import backoffice_view, render_backoffice
 from revier.forms import selectors, services
 from revier.forms.forms import (
     CodeListForm,
@@ -28,13 +27,7 @@ PERMISSION = "forms.manage_forms"
 
 
 def _render(request, template: str, context: dict, *, status: int = 200):
-    # The back office's section navigation; forms are reached from their own list.
-    sections = [
-        {"section": s, "url": reverse(s.url_name), "current": False}
-        for s in SECTIONS
-        if request.user.has_perm(s.permission, request.municipality)
-    ]
-    return render(request, template, {**context, "backoffice_sections": sections}, status=status)
+    return render_backoffice(request, template, context, section="forms", status=status)
 
 
 def _data(request):

@@ -7,6 +7,17 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Online services")
 
     def ready(self) -> None:
+        from revier.accounts.views_backoffice import Section, register_section
+
+        register_section(
+            Section(
+                "services",
+                _("Online services"),
+                "services_backoffice:list",
+                "services.manage_catalogue",
+                _("Which services are offered here, by which office, online or not."),
+            )
+        )
         from revier.tenancy.modules import Module, register
 
         register(

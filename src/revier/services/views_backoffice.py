@@ -7,39 +7,23 @@ plus this section.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from revier.accounts.forms import apply_service_error
-from revier.accounts.views_backoffice import Section, _sections, backoffice_view
+from revier.accounts.views_backoffice import backoffice_view, render_backoffice
 from revier.services import services
 from revier.services.forms import LocalServiceAddForm, LocalServiceForm, OfficeForm
 from revier.services.models import Office
 from revier.services.selectors import local_services_all, offices_all, service_search
 
 PERM = "services.manage_catalogue"
-SECTION = Section(
-    "services",
-    gettext_lazy("Online services"),
-    "services_backoffice:list",
-    PERM,
-    gettext_lazy("Which services are offered here, by which office, online or not."),
-)
 
 
 def _render(request, template: str, context: dict, *, status: int = 200):
-    sections = [*_sections(request), SECTION]
-    context = {
-        **context,
-        "backoffice_sections": [
-            {"section": s, "url": reverse(s.url_name), "current": s.key == "services"}
-            for s in sections
-        ],
-    }
-    return render(request, template, context, status=status)
+    return render_backoffice(request, template, context, section="services", status=status)
 
 
 def _data(request):
