@@ -38,6 +38,8 @@ def test_schema_is_served(client):
         "/api/v1/services/",
         "/api/v1/{municipality}/services/",
         "/api/v1/{municipality}/forms/{id}/",
+        "/api/v1/{municipality}/applications/",
+        "/api/v1/{municipality}/applications/{reference}/",
     }
     responses = schema["paths"]["/api/v1/{municipality}/staff/"]["get"]["responses"]
     assert set(responses) == {"200", "400", "401", "403", "404", "429"}

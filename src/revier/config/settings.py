@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "revier.forms",
     "revier.delivery",
     "revier.services",
+    "revier.payments",
+    "revier.applications",
     # Django's own form widget templates, for the template-based KernFormRenderer.
     "django.forms",
 ]
@@ -164,12 +166,17 @@ CELERY_TASK_ROUTES = {
     "revier.core.tasks.send_mail_task": {"queue": "mail"},
     "revier.delivery.tasks.deliver_package": {"queue": "submissions"},
     "revier.delivery.tasks.retry_due_deliveries": {"queue": "submissions"},
+    "revier.applications.tasks.apply_retention": {"queue": "background"},
 }
 # Periodic tasks (celery beat, see deploy/).
 CELERY_BEAT_SCHEDULE = {
     "delivery-retry-due": {
         "task": "revier.delivery.tasks.retry_due_deliveries",
         "schedule": 300.0,
+    },
+    "applications-retention": {
+        "task": "revier.applications.tasks.apply_retention",
+        "schedule": 24 * 3600.0,
     },
 }
 CELERY_TASK_ACKS_LATE = True

@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from revier.accounts import api as accounts_api
+from revier.applications import api as applications_api
 from revier.core.api import api_not_found
 from revier.core.views import APIDocsView
 from revier.forms import api as forms_api
@@ -37,6 +38,16 @@ urlpatterns = [
         "<slug:municipality>/forms/<int:pk>/",
         forms_api.FormVersionDetailView.as_view(),
         name="api-form-detail",
+    ),
+    path(
+        "<slug:municipality>/applications/",
+        applications_api.ApplicationSubmitView.as_view(),
+        name="api-application-submit",
+    ),
+    path(
+        "<slug:municipality>/applications/<str:reference>/",
+        applications_api.ApplicationDetailView.as_view(),
+        name="api-application-detail",
     ),
     # Last: every other address below /api/v1/ answers with a problem document.
     re_path(r"^.*$", api_not_found, name="api-not-found"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("aktuelles/", include("revier.news.urls")),
     path("backoffice/zustellungen/", include("revier.delivery.urls")),
     path("leistungen/", include("revier.services.urls")),
+    path("antrag/", include("revier.applications.urls")),
     path("backoffice/leistungen/", include(services_backoffice_urls)),
     path("backoffice/formulare/", include("revier.forms.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

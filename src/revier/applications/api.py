@@ -1,0 +1,132 @@
+"""API of applying: submit an application in one request, read its status."""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, parsers, permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from revier.applications import selectors, services
+from revier.applications.models import Application
+from revier.core.api import MunicipalityAPIMixin, ProblemResponse
+from revier.forms.selectors import form_version_published_get
+
+ApplicationStatusResponse = inline_serializer(
+    "ApplicationStatus",
+    {
+        "reference": serializers.CharField(help_text="Reference number, e.g. ZEI-2026-000123"),
+        "status": serializers.ChoiceField(Application.Status.values),
+        "leika": serializers.CharField(),
+        "service": serializers.CharField(),
+        "submitted_at": serializers.DateTimeField(allow_null=True),
+        "payment": inline_serializer(
+            "ApplicationPayment",
+            {
+                "status": serializers.ChoiceField(["INITIAL", "BOOKED", "FAILED", "CANCELED"]),
+                "method": serializers.CharField(),
+                "amount": serializers.DecimalField(max_digits=9, decimal_places=2),
+                "transaction_reference": serializers.CharField(
+                    help_text="Kassenzeichen or the provider's reference"
+                ),
+            },
+            allow_null=True,
+        ),
+    },
+)
+
+ApplicationSubmitRequest = inline_serializer(
+    "ApplicationSubmit",
+    {
+        "form": serializers.IntegerField(help_text="Id of the published form version."),
+        "data": serializers.DictField(
+            help_text="Answers keyed as the form's JSON Schema. Files: an object "
+            '{"filename", "content_type", "content_base64"} at the file field, or (multipart) '
+            "a file part named by the field's path, e.g. G60000100/0/F60000305."
+        ),
+    },
+)
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Repeating a request with the same key returns the first answer; the same key "
+    "with a different body is refused (422).",
+)
+
+
+@extend_schema(
+    tags=["applications"],
+    request=ApplicationSubmitRequest,
+    parameters=[IDEMPOTENCY_HEADER],
+    responses={201: ApplicationStatusResponse},
+)
+class ApplicationSubmitView(MunicipalityAPIMixin, APIView):
+    """Submit an application (the client confirms the declaration on the applicant's behalf)."""
+
+    module = "services"
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
+
+    def post(self, request, municipality: str):
+        form_id = request.data.get("form")
+        data = request.data.get("data")
+        if isinstance(data, str):  # multipart: the answers as a JSON part
+            try:
+                data = json.loads(data)
+            except ValueError:
+                raise exceptions.ValidationError({"data": [_("Invalid JSON.")]}) from None
+        try:
+            form_id = int(form_id)
+        except (TypeError, ValueError):
+            raise exceptions.ValidationError({"form": [_("Give the id of a form.")]}) from None
+        version = form_version_published_get(pk=form_id)
+        if version is None:
+            raise exceptions.ValidationError(
+                {"form": [_("There is no published form with this id.")]}
+            )
+        key = request.headers.get("Idempotency-Key", "").strip()
+        files = dict(request.FILES.items())
+        body_hash = services.request_hash(form=form_id, data=data, files=files)
+        try:
+            status_code, body = services.application_submit_api(
+                municipality=self.municipality,
+                version=version,
+                actor=request.user,
+                data=data,
+                files=files,
+                idempotency_key=key,
+                body_hash=body_hash,
+                receipt_url_for=lambda a: request.build_absolute_uri(
+                    f"{self.municipality.get_absolute_url()}antrag/{a.reference}/"
+                    "eingangsbestaetigung.pdf"
+                ),
+            )
+        except services.IdempotencyConflict:
+            return ProblemResponse(
+                status_code=422,
+                title=_("Idempotency key reused"),
+                type_="idempotency-key-reused",
+                detail=_("This Idempotency-Key was used before with a different request."),
+            )
+        except ValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from None
+        return Response(body, status=status_code)
+
+
+@extend_schema(tags=["applications"], responses={200: ApplicationStatusResponse})
+class ApplicationDetailView(MunicipalityAPIMixin, APIView):
+    """The status of an application, for its applicant only (others get 404)."""
+
+    module = "services"
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get(self, request, municipality: str, reference: str):
+        application = selectors.application_for(reference=reference, user=request.user, session={})
+        if application is None:
+            raise exceptions.NotFound(_("There is no such application."))
+        return Response(selectors.application_status_dict(application))
