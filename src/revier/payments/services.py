@@ -123,7 +123,9 @@ def payment_notification_apply(*, payment: Payment, body: bytes, headers) -> Pay
 
     Under a row lock: a replayed or concurrent report changes a settled payment never again.
     """
-    locked = Payment.objects.select_for_update().select_related("fee").get(pk=payment.pk)
+    locked = (
+        Payment.objects.select_for_update(of=("self",)).select_related("fee").get(pk=payment.pk)
+    )
     if locked.fee is None:
         raise NotificationRefused("the fee of this payment no longer exists")
     plugin_obj = register.get(locked.plugin)

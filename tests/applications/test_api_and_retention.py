@@ -1,0 +1,131 @@
+"""The API (submit, status, Idempotency-Key) and the retention task."""
+
+import base64
+import datetime as dt
+
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+from rest_framework.test import APIClient
+
+from revier.applications.models import Application, RetentionPolicy, Upload
+from revier.applications.services import retention_policy_set
+from revier.applications.tasks import apply_retention
+from revier.core.models import AuditLogEntry
+from revier.delivery.models import Delivery
+from tests.applications.conftest import FILE_KEY, offer_form
+from tests.conftest import make_user
+
+PDF = b"%PDF-1.7\n" + b"y" * 500
+
+DATA = {
+    "G60000086": {"F60000227": "Schmidt", "F60000228": ["Anna"], "F60000229": "1980-05-17"},
+    "G60000100": [{"F60000301": "01", "F60000302": 3}],
+    FILE_KEY: {
+        "filename": "haftpflicht.pdf",
+        "content_type": "application/pdf",
+        "content_base64": base64.b64encode(PDF).decode(),
+    },
+}
+
+
+def _api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_api_submit_status_and_idempotency(
+    zeitz, dog_form, resident, django_capture_on_commit_callbacks
+):
+    api = _api(resident)
+    url = "/api/v1/zeitz/applications/"
+    body = {"form": dog_form["version"].pk, "data": DATA}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 201, first.content
+    reference = first.json()["reference"]
+    assert first.json()["status"] == "submitted"
+    again = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert again.status_code == 201 and again.json() == first.json()
+    changed = {**body, "data": {**DATA, "G60000100": [{"F60000301": "02", "F60000302": 3}]}}
+    conflict = api.post(url, changed, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert conflict.status_code == 422
+    assert conflict["Content-Type"] == "application/problem+json"
+    with scope(municipality=zeitz):
+        assert Application.objects.count() == 1
+        assert Delivery.objects.get().reference == reference
+        assert Upload.objects.get().filename == "haftpflicht.pdf"
+
+    status = api.get(f"{url}{reference}/")
+    assert status.status_code == 200 and status.json()["reference"] == reference
+    assert _api(make_user("other@example.org")).get(f"{url}{reference}/").status_code == 404
+    assert APIClient().get(f"{url}{reference}/").status_code in (401, 403)
+
+
+def test_api_validation_errors_by_path(zeitz, dog_form, resident):
+    bad = {**DATA, "G60000086": {"F60000227": "", "F60000229": "gestern"}}
+    bad[FILE_KEY] = {**DATA[FILE_KEY], "content_base64": base64.b64encode(b"GIF89a...").decode()}
+    response = _api(resident).post(
+        "/api/v1/zeitz/applications/", {"form": dog_form["version"].pk, "data": bad}, format="json"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    errors = response.json()["errors"]
+    assert errors[FILE_KEY] == ["The file must be of type PDF, JPEG, PNG."]
+    with scopes_disabled():
+        assert not Application.objects.exists()  # nothing half-stored
+
+
+def test_api_requires_authentication(zeitz, dog_form):
+    response = APIClient().post(
+        "/api/v1/zeitz/applications/", {"form": dog_form["version"].pk, "data": DATA}, format="json"
+    )
+    assert response.status_code in (401, 403)
+
+
+def test_retention_task(zeitz, naumburg, dog_form, resident):
+    from revier.applications.services import application_start
+
+    naumburg_form = offer_form(naumburg)
+    old = timezone.now() - dt.timedelta(days=400)
+    with scope(municipality=zeitz):
+        retention_policy_set(
+            form=dog_form["version"].form,
+            draft_days=10,
+            submitted_days=100,
+            failed_days=50,
+            action=RetentionPolicy.Action.ANONYMISE,
+        )
+        draft_old = application_start(
+            municipality=zeitz, version=dog_form["version"], actor=resident
+        )
+        draft_new = application_start(
+            municipality=zeitz, version=dog_form["version"], actor=resident
+        )
+        sent_old = application_start(
+            municipality=zeitz, version=dog_form["version"], actor=resident
+        )
+        Application.objects.filter(pk=sent_old.pk).update(
+            status="submitted", submitted_at=old, data={"x": 1}, email="anna@example.org"
+        )
+        Application.objects.filter(pk=draft_old.pk).update(updated_at=old)
+    with scope(municipality=naumburg):
+        keep = application_start(
+            municipality=naumburg, version=naumburg_form["version"], actor=resident
+        )
+        Application.objects.filter(pk=keep.pk).update(
+            updated_at=timezone.now() - dt.timedelta(days=20)
+        )
+    result = apply_retention()
+    assert result["zeitz"] == {"drafts_deleted": 1, "deleted": 0, "anonymised": 1}
+    assert result["naumburg"] == {"drafts_deleted": 0, "deleted": 0, "anonymised": 0}
+    with scopes_disabled():
+        assert not Application.objects.filter(pk=draft_old.pk).exists()
+        assert Application.objects.filter(pk=draft_new.pk).exists()
+        assert Application.objects.filter(pk=keep.pk).exists()  # default: 30 days for drafts
+        anon = Application.objects.get(pk=sent_old.pk)
+        assert (anon.data, anon.email, anon.applicant_id) == ({}, "", None)
+        assert anon.anonymised_at is not None and anon.reference == sent_old.reference
+        entry = AuditLogEntry.objects.get(object_type="applications.Application")
+    assert entry.municipality_id == zeitz.pk
+    assert "1 drafts deleted" in entry.summary and "1 anonymised" in entry.summary
