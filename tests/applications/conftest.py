@@ -20,7 +20,11 @@ def _english(settings):
 
 @pytest.fixture
 def client():
-    return Client(headers={"Accept-Language": "en"})
+    # English pages: chosen with the language cookie (pages ignore Accept-Language, German first);
+    # the header still serves the API.
+    english = Client(headers={"Accept-Language": "en"})
+    english.cookies["django_language"] = "en"
+    return english
 
 
 def offer_form(municipality, *, with_file=True):

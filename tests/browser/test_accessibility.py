@@ -75,6 +75,8 @@ def _new_context(browser, base_url: str, *, language: str, javascript: bool = Tr
         locale="de-DE" if language == "de" else "en-GB",
         java_script_enabled=javascript,
     )
+    # Pages are German unless the language switch chose otherwise (its cookie).
+    context.add_cookies([{"name": "django_language", "value": language, "url": base_url}])
     recorder = PageRecorder(base_url.rstrip("/"))
     if javascript:
         context.add_init_script(CSP_LISTENER)

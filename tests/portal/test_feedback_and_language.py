@@ -124,3 +124,25 @@ def test_german_is_the_default_language(client, settings, zeitz):
     html = client.get("/zeitz/").content.decode()
     assert '<html lang="de"' in html
     assert '<option value="de" lang="de" selected>' in html
+
+
+@pytest.mark.django_db
+def test_pages_are_german_whatever_the_browser_asks_until_the_person_switches(
+    client, zeitz, settings
+):
+    settings.LANGUAGE_CODE = "de"  # this folder's tests otherwise default to English
+    response = client.get("/zeitz/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="de"' in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert '<html lang="en"' in client.get("/zeitz/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    assert '<html lang="de"' in client.get("/zeitz/").content.decode()
+
+
+@pytest.mark.django_db
+def test_api_negotiates_language_with_accept_language(client, zeitz):
+    response = client.get("/api/v1/atlantis/news/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response.json()["title"] == "Not found"
+    response = client.get("/api/v1/atlantis/news/", HTTP_ACCEPT_LANGUAGE="de")
+    assert response.json()["title"] != "Not found"

@@ -63,7 +63,11 @@ def offer(zeitz, naumburg, catalogue):
 def client():
     from django.test import Client
 
-    return Client(headers={"Accept-Language": "en"})
+    # English pages: chosen with the language cookie (pages ignore Accept-Language, German first);
+    # the header still serves the API.
+    english = Client(headers={"Accept-Language": "en"})
+    english.cookies["django_language"] = "en"
+    return english
 
 
 @pytest.fixture(autouse=True)
