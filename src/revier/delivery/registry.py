@@ -1,49 +1,17 @@
 """The registry of delivery plugins: ``@register("id")`` on a ``DeliveryPlugin`` subclass.
 
-The pattern of Open Forms' registrations registry: a plugin id is stored in the database
-(``DeliveryRoute.plugin``), so ids never change once released.
+The id is stored in ``DeliveryRoute.plugin``, so it never changes once released.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from revier.core.registry import PluginRegistry, UnknownPlugin
+
 if TYPE_CHECKING:
     from revier.delivery.plugins.base import DeliveryPlugin
 
+__all__ = ["UnknownPlugin", "register"]
 
-class UnknownPlugin(KeyError):
-    pass
-
-
-class Registry:
-    def __init__(self) -> None:
-        self._plugins: dict[str, DeliveryPlugin] = {}
-
-    def __call__(self, plugin_id: str):
-        def decorator(cls: type[DeliveryPlugin]) -> type[DeliveryPlugin]:
-            if plugin_id in self._plugins:
-                raise ValueError(f"A delivery plugin with the id {plugin_id!r} already exists.")
-            cls.id = plugin_id
-            self._plugins[plugin_id] = cls()
-            return cls
-
-        return decorator
-
-    def get(self, plugin_id: str) -> DeliveryPlugin:
-        try:
-            return self._plugins[plugin_id]
-        except KeyError:
-            raise UnknownPlugin(plugin_id) from None
-
-    def __iter__(self):
-        return iter(sorted(self._plugins.values(), key=lambda p: p.id))
-
-    def __contains__(self, plugin_id: str) -> bool:
-        return plugin_id in self._plugins
-
-    def choices(self) -> list[tuple[str, str]]:
-        return [(p.id, str(p.label)) for p in self]
-
-
-register = Registry()
+register: PluginRegistry[DeliveryPlugin] = PluginRegistry("delivery")
