@@ -52,3 +52,6 @@ rules.add_perm("services.manage_catalogue", has_role(Role.ADMINISTRATOR, Role.CA
 rules.add_perm("delivery.view_deliveries", has_role(Role.ADMINISTRATOR, Role.CASE_WORKER))
 rules.add_perm("delivery.retry_deliveries", is_administrator)
 rules.add_perm("forms.manage_forms", has_role(Role.ADMINISTRATOR, Role.CASE_WORKER))
+rules.add_perm("applications.view_applications", has_role(Role.ADMINISTRATOR, Role.CASE_WORKER))
+rules.add_perm("applications.manage_retention", is_administrator)
+rules.add_perm("payments.manage_fees", is_administrator)

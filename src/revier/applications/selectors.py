@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from revier.applications.models import Application, IdempotencyKey, Upload
 from revier.payments.models import Payment
@@ -79,3 +79,79 @@ def application_status_dict(application: Application, payment: Payment | None = 
             else None
         ),
     }
+
+
+# --- back office ------------------------------------------------------------------------------
+
+
+def applications_received(*, status: str = "", leika: str = "") -> QuerySet[Application]:
+    """Applications that were sent (drafts are the applicant's own business), newest first;
+    one query per page whatever their number (answers and receipt stay in the database)."""
+    qs = Application.objects.exclude(status=Application.Status.DRAFT)
+    if status:
+        qs = qs.filter(status=status)
+    if leika:
+        qs = qs.filter(leika=leika)
+    return qs.only(
+        "reference",
+        "leika",
+        "service_name",
+        "status",
+        "submitted_at",
+        "created_at",
+        "anonymised_at",
+    ).order_by("-submitted_at", "-id")
+
+
+def applications_received_services() -> list[tuple[str, str]]:
+    """(LeiKa key, service name) of the services that have received applications."""
+    rows = (
+        Application.objects.exclude(status=Application.Status.DRAFT)
+        .values_list("leika", "service_name")
+        .distinct()
+        .order_by("service_name", "leika")
+    )
+    seen: dict[str, str] = {}
+    for leika, name in rows:
+        seen.setdefault(leika, name)
+    return list(seen.items())
+
+
+def application_received_get(*, reference: str) -> Application | None:
+    return (
+        Application.objects.exclude(status=Application.Status.DRAFT)
+        .select_related("form_version__form", "applicant", "organisation")
+        .defer("receipt")
+        .annotate(
+            has_receipt=ExpressionWrapper(Q(receipt__isnull=False), output_field=BooleanField())
+        )
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def application_receipt_get(*, reference: str) -> bytes | None:
+    receipt = (
+        Application.objects.exclude(status=Application.Status.DRAFT)
+        .filter(reference=reference)
+        .values_list("receipt", flat=True)
+        .first()
+    )
+    return bytes(receipt) if receipt else None
+
+
+def retention_overview() -> list[dict]:
+    """Every form of the municipality with its retention policy (or the defaults)."""
+    from revier.applications.models import RetentionPolicy
+    from revier.applications.services import DEFAULT_RETENTION
+    from revier.forms.models import Form
+
+    policies = {p.form_id: p for p in RetentionPolicy.objects.all()}
+    return [
+        {
+            "form": form,
+            "policy": policies.get(form.pk, DEFAULT_RETENTION),
+            "own": form.pk in policies,
+        }
+        for form in Form.objects.order_by("title", "id")
+    ]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("antrag/", include("revier.applications.urls")),
     path("backoffice/leistungen/", include(services_backoffice_urls)),
     path("backoffice/formulare/", include("revier.forms.urls")),
+    path("backoffice/antraege/", include("revier.applications.urls_backoffice")),
+    path("backoffice/gebuehren/", include("revier.payments.urls_backoffice")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

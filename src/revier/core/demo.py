@@ -184,4 +184,7 @@ def load_demo() -> dict[str, int]:
     from revier.services.demo import load_demo_catalogue
 
     load_demo_catalogue(by_slug)
+    from revier.applications.demo import load_demo_applications
+
+    load_demo_applications(by_slug)
     return created

@@ -25,3 +25,18 @@ def payment_latest(*, reference: str) -> Payment | None:
 
 def payment_by_transaction(*, transaction_id: str) -> Payment | None:
     return Payment.objects.select_related("fee").filter(transaction_id=transaction_id).first()
+
+
+def fees_overview():
+    """The municipality's services with their fee (or none), in one query."""
+    from revier.services.models import LocalService
+
+    return LocalService.objects.select_related("service", "fee").order_by("service__name", "id")
+
+
+def local_service_with_fee(*, leika: str):
+    from revier.services.models import LocalService
+
+    return (
+        LocalService.objects.select_related("service", "fee").filter(service__leika=leika).first()
+    )

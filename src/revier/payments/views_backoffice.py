@@ -1,0 +1,126 @@
+"""Back office: the fee of each service (amount, XBezahldienste policy, payment method) and the
+municipality's bank account. Secrets of a payment provider are never shown again."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from revier.accounts.forms import apply_service_error
+from revier.accounts.views_backoffice import backoffice_view, render_backoffice
+from revier.core.audit import audit_log
+from revier.payments import selectors, services
+from revier.payments.forms_backoffice import FeeForm, PaymentAccountForm
+from revier.payments.registry import register
+
+PERMISSION = "payments.manage_fees"
+
+
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
+@backoffice_view(PERMISSION)
+def fee_list(request):
+    return render_backoffice(
+        request,
+        "payments/backoffice/fee_list.html",
+        {
+            "local_services": list(selectors.fees_overview()),
+            "plugins": dict(register.choices()),
+            "account": selectors.payment_account_get(),
+        },
+        section="fees",
+    )
+
+
+@backoffice_view(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def fee_edit(request, leika: str):
+    local = selectors.local_service_with_fee(leika=leika)
+    if local is None:
+        raise Http404(_("This municipality does not offer this service."))
+    fee = getattr(local, "fee", None)
+    initial = {"policy": "nachgelagert", "plugin": "invoice"}
+    if fee is not None:
+        initial = {
+            "amount": fee.amount,
+            "label": fee.label,
+            "policy": fee.policy,
+            "plugin": fee.plugin,
+            "api_url": fee.options.get("api_url", ""),
+            "merchant_id": fee.options.get("merchant_id", ""),
+        }
+    form = FeeForm(_data(request), initial=initial)
+    if form.is_valid():
+        options = form.options()
+        plugin = register.get(form.cleaned_data["plugin"])
+        if fee is not None and fee.plugin == plugin.id:
+            # An empty secret field keeps the secret saved before.
+            saved = selectors.fee_options(fee)
+            for key in plugin.secret_options:
+                if key not in options and saved.get(key):
+                    options[key] = saved[key]
+        try:
+            services.fee_set(
+                local_service=local,
+                amount=form.cleaned_data["amount"],
+                policy=form.cleaned_data["policy"],
+                plugin=plugin.id,
+                options=options,
+                label=form.cleaned_data["label"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The fee of %(service)s has been saved.") % {"service": local.service.name},
+            )
+            return redirect("payments_backoffice:fee_list")
+    return render_backoffice(
+        request,
+        "payments/backoffice/fee_edit.html",
+        {"local": local, "form": form, "has_secret": bool(fee and fee.secrets_sealed)},
+        section="fees",
+        status=400 if form.is_bound else 200,
+    )
+
+
+@backoffice_view(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def account_edit(request):
+    account = selectors.payment_account_get()
+    initial = {"kassenzeichen_prefix": "5", "payment_days": 14}
+    if account is not None:
+        initial = {name: getattr(account, name) for name in PaymentAccountForm.base_fields}
+    form = PaymentAccountForm(_data(request), initial=initial)
+    if form.is_valid():
+        try:
+            services.payment_account_set(
+                municipality=request.municipality, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            audit_log(
+                municipality=request.municipality,
+                actor=request.user,
+                action="change",
+                object_type="payments.PaymentAccount",
+                object_repr=form.cleaned_data["account_holder"],
+                summary="changed the bank account for fees",
+                request=request,
+            )
+            messages.success(request, _("The bank account has been saved."))
+            return redirect("payments_backoffice:fee_list")
+    return render_backoffice(
+        request,
+        "payments/backoffice/account.html",
+        {"form": form},
+        section="fees",
+        status=400 if form.is_bound else 200,
+    )
