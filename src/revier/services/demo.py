@@ -40,6 +40,24 @@ OFFICES = {
             "phone": "03441 83-200",
             "email": "bauamt@zeitz.example",
         },
+        {
+            "name": "Standesamt",
+            "street": "Altmarkt 1",
+            "postcode": "06712",
+            "city": "Zeitz",
+            "opening_hours": "Di 9–12 und 13–18 Uhr\nDo 9–12 Uhr",
+            "phone": "03441 83-300",
+            "email": "standesamt@zeitz.example",
+        },
+        {
+            "name": "Steueramt",
+            "street": "Altmarkt 1",
+            "postcode": "06712",
+            "city": "Zeitz",
+            "opening_hours": "Di 9–12 und 13–18 Uhr",
+            "phone": "03441 83-400",
+            "email": "steueramt@zeitz.example",
+        },
     ],
     "naumburg": [
         {
@@ -60,10 +78,29 @@ OFFICES = {
             "phone": "03445 273-300",
             "email": "ordnungsamt@naumburg.example",
         },
+        {
+            "name": "Standesamt",
+            "street": "Markt 1",
+            "postcode": "06618",
+            "city": "Naumburg (Saale)",
+            "opening_hours": "Mo, Mi 9–12 Uhr\nDi 14–18 Uhr",
+            "phone": "03445 273-200",
+            "email": "standesamt@naumburg.example",
+        },
+        {
+            "name": "Steueramt",
+            "street": "Markt 1",
+            "postcode": "06618",
+            "city": "Naumburg (Saale)",
+            "opening_hours": "Di 9–12 und 14–18 Uhr",
+            "phone": "03445 273-400",
+            "email": "steueramt@naumburg.example",
+        },
     ],
 }
 
-# (LeiKa key, office, online here, local fees) per municipality.
+# (LeiKa key, office, online here, local fees) per municipality. Only services a town in
+# Sachsen-Anhalt provides itself; district services (Jugendamt, Versorgungsamt …) are left out.
 OFFER = {
     "zeitz": [
         ("99115005104000", "Bürgerbüro", True, ""),
@@ -71,19 +108,37 @@ OFFER = {
         ("99115005070000", "Bürgerbüro", True, ""),
         ("99115003012000", "Bürgerbüro", True, "10,00 EUR je Bescheinigung"),
         ("99008001011001", "Bürgerbüro", False, ""),
+        ("99008001012000", "Bürgerbüro", False, ""),
+        ("99008001014002", "Bürgerbüro", True, ""),
+        ("99085001012000", "Bürgerbüro", False, ""),
+        ("99085001012010", "Bürgerbüro", False, ""),
+        ("99049001001000", "Bürgerbüro", False, ""),
         ("99050012104000", "Ordnungsamt", True, "26,00 EUR"),
+        ("99108001001000", "Ordnungsamt", True, "30,00 EUR je Jahr"),
         ("99107023037000", "Bürgerbüro", False, ""),
         ("99107022012000", "Bürgerbüro", False, "Gebührenfrei"),
-        ("99012070006000", "Bauamt", False, ""),
-        ("99108014042000", "Ordnungsamt", True, ""),
+        ("99012070006001", "Bauamt", False, ""),
+        ("99027002012000", "Standesamt", True, "12,00 EUR je Urkunde"),
+        ("99059001104000", "Standesamt", False, ""),
+        ("99101004012000", "Standesamt", True, "12,00 EUR je Urkunde"),
+        ("99102013104000", "Steueramt", True, ""),
     ],
     "naumburg": [
         ("99115005104000", "Bürgerbüro", True, ""),
+        ("99115005104001", "Bürgerbüro", False, ""),
         ("99115005070000", "Bürgerbüro", False, ""),
         ("99115003012000", "Bürgerbüro", False, "8,00 EUR je Bescheinigung"),
         ("99008001011001", "Bürgerbüro", False, ""),
+        ("99008001012000", "Bürgerbüro", False, ""),
+        ("99008001014002", "Bürgerbüro", False, ""),
+        ("99085001012000", "Bürgerbüro", False, ""),
+        ("99049001001000", "Bürgerbüro", False, ""),
         ("99050012104000", "Ordnungsamt", False, "30,00 EUR"),
-        ("99108014042000", "Ordnungsamt", False, ""),
+        ("99108001001000", "Ordnungsamt", False, ""),
+        ("99027002012000", "Standesamt", False, ""),
+        ("99059001104000", "Standesamt", False, ""),
+        ("99101004012000", "Standesamt", False, ""),
+        ("99102013104000", "Steueramt", True, ""),
     ],
 }
 
