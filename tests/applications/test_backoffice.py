@@ -143,9 +143,12 @@ def test_sections_in_the_menu(client, zeitz, received):
     assert f'href="{RETENTION}"' in html and 'href="/zeitz/backoffice/gebuehren/"' in html
 
 
-def test_retention_policy_edit_and_bad_input(client, zeitz, received, zeitz_admin):
+def test_retention_policy_edit_and_bad_input(client, zeitz, naumburg, received, zeitz_admin):
     client.force_login(zeitz_admin)
     form = received["version"].form
+    # Another municipality's form is not found here.
+    other = offer_form(naumburg, with_file=False)["version"].form_id
+    assert client.get(f"{RETENTION}{other}/").status_code == 404
     listing = client.get(RETENTION)
     assert listing.status_code == 200
     assert [r["own"] for r in listing.context["rows"]] == [False]

@@ -186,3 +186,91 @@ def test_application_journey_without_javascript(browser, demo):  # noqa: F811
         ]
         assert application.receipt.startswith(b"%PDF")
         assert Delivery.objects.filter(reference=reference).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_backoffice_pages_have_no_serious_violations(browser, demo, language):  # noqa: F811
+    import base64
+    from decimal import Decimal
+
+    from django_scopes import scope
+
+    from revier.accounts.models import User
+    from revier.applications.services import application_submit_api
+    from revier.forms.selectors import form_version_published_for
+    from revier.payments.services import fee_set, payment_account_set
+    from revier.services.selectors import local_service_get
+    from revier.tenancy.models import Municipality
+    from tests.backoffice.test_browser_accessibility import _log_in as _staff_log_in
+    from tests.conftest import enable_totp
+
+    zeitz = Municipality.objects.get(slug="zeitz")
+    admin = User.objects.get(email="administrator@zeitz.example")
+    enable_totp(admin)
+    with scope(municipality=zeitz):
+        version = form_version_published_for(leika=LEIKA)
+        _status, body = application_submit_api(
+            municipality=zeitz,
+            version=version,
+            actor=User.objects.get(email=RESIDENT),
+            data={
+                "GD0000001": {k.split("/")[1]: v for k, v in PERSON.items()},
+                "GD0000002": {k.split("/")[1]: v for k, v in FLAT.items()},
+                "GD0000003": [{k.split("/")[2]: v for k, v in OTHER.items()}],
+                "feld_11": {
+                    "filename": "bestaetigung.pdf",
+                    "content_type": "application/pdf",
+                    "content_base64": base64.b64encode(PDF).decode(),
+                },
+            },
+        )
+        fee_set(local_service=local_service_get(leika=LEIKA), amount=Decimal("12.00"))
+        payment_account_set(
+            municipality=zeitz, account_holder="Stadtkasse Zeitz", iban="DE02120300000000202051"
+        )
+        form_id = version.form_id
+    reference = body["reference"]
+
+    context, page, recorder = _new_context(browser, demo["url"], language=language)
+    problems: dict[str, list[dict]] = {}
+    csp: dict[str, list[str]] = {}
+    try:
+        _staff_log_in(context, demo["url"], admin.email)
+        for url in [
+            "/zeitz/backoffice/",
+            "/zeitz/backoffice/antraege/",
+            "/zeitz/backoffice/antraege/?status=submitted",
+            f"/zeitz/backoffice/antraege/{reference}/",
+            "/zeitz/backoffice/antraege/aufbewahrung/",
+            f"/zeitz/backoffice/antraege/aufbewahrung/{form_id}/",
+            "/zeitz/backoffice/gebuehren/",
+            f"/zeitz/backoffice/gebuehren/{LEIKA}/",
+            "/zeitz/backoffice/gebuehren/konto/",
+        ]:
+            _check(page, url, problems, csp)
+            assert page.locator("h1").count() == 1, url
+            assert page.locator("main#main").count() == 1, url
+        assert "Ben" in page.goto(f"/zeitz/backoffice/antraege/{reference}/").text()
+
+        # Refused input: errors at the fields, values kept.
+        page.goto(f"/zeitz/backoffice/gebuehren/{LEIKA}/")
+        page.fill("#id_amount", "-1")
+        page.fill("#id_label", "je Anmeldung")
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator("#id_label").input_value() == "je Anmeldung"
+        assert page.locator("#id_amount-error").count() == 1
+        _check(page, "", problems, csp)
+        page.goto(f"/zeitz/backoffice/antraege/aufbewahrung/{form_id}/")
+        page.fill("#id_draft_days", "0")
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        assert page.locator("#id_draft_days-error").count() == 1
+        _check(page, "", problems, csp)
+    finally:
+        context.close()
+
+    assert not problems, "axe-core found serious or critical violations:\n" + _format(problems)
+    assert not csp, "CSP violations:\n" + json.dumps(csp, indent=2)
+    assert not recorder.page_errors, recorder.page_errors
