@@ -21,9 +21,13 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
+    from django.core.cache import caches
+
     cache.clear()
+    caches["fragments"].clear()
     yield
     cache.clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -115,3 +115,25 @@ def test_cached_municipality_is_a_private_copy(zeitz):
     first = municipality_by_slug("zeitz")
     first.name = "changed in one request"
     assert municipality_by_slug("zeitz").name == "Zeitz"
+
+
+def test_cached_layout_differs_by_address_form_language_and_login(client, zeitz_domain, settings):
+    """The layout's fragment cache (frontend/base.html) must never mix these up."""
+    from tests.conftest import make_user
+
+    assert 'href="/zeitz/impressum/"' in client.get("/zeitz/").content.decode()
+    on_domain = client.get("/", HTTP_HOST="service.zeitz.example").content.decode()
+    assert 'href="/impressum/"' in on_domain
+    assert "/zeitz/" not in on_domain
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    german = client.get("/zeitz/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/zeitz/").content.decode()
+    assert "Barrierefreiheit" in german
+    assert "Accessibility statement" in english and "Erklärung zur Barrierefreiheit" not in english
+
+    client.force_login(make_user("resident@example.org"))
+    logged_in = client.get("/zeitz/").content.decode()
+    assert 'href="/zeitz/konto/"' in logged_in
+    assert 'href="/zeitz/konto/"' not in english

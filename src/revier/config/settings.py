@@ -156,6 +156,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Rendered layout fragments (header, navigation, footer) per process: they change only with the
+# municipality (its updated_at is part of every key) and cost a third of a page to render.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "revier-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 # Embedded default: without a broker, tasks run in-process at the moment they are enqueued.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

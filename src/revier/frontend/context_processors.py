@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import get_script_prefix
 
 
 def site(request):
@@ -12,4 +13,7 @@ def site(request):
         ),
         "enabled_modules": municipality.enabled_module_list() if municipality else [],
         "platform_name": getattr(settings, "REVIER_PLATFORM_NAME", "Revier"),
+        # Part of the layout's fragment-cache keys: the same municipality renders other links
+        # under /<slug>/ than on its custom domain.
+        "script_prefix": get_script_prefix(),
     }
