@@ -21,11 +21,7 @@ from revier.accounts.forms import (
     apply_service_error,
 )
 from revier.accounts.models import Membership
-
-
-def _data(request):
-    """The submitted data, or None for GET: an empty POST must still bind (and fail) a form."""
-    return request.POST if request.method == "POST" else None
+from revier.core.views import post_data
 
 
 def _status(form) -> int:
@@ -44,7 +40,7 @@ def overview(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    form = ProfileForm.for_user(request.user, _data(request))
+    form = ProfileForm.for_user(request.user, post_data(request))
     if form.is_valid():
         try:
             services.user_update_profile(user=request.user, **form.cleaned_data)
@@ -59,7 +55,7 @@ def profile(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    form = OrganisationForm(_data(request))
+    form = OrganisationForm(post_data(request))
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -121,7 +117,7 @@ def organisation_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def member_add(request, pk: int):
     organisation = _admin_membership(request, pk).organisation
-    form = MemberAddForm(_data(request))
+    form = MemberAddForm(post_data(request))
     if form.is_valid():
         try:
             member = services.membership_invite(
@@ -145,7 +141,7 @@ def member_add(request, pk: int):
 def member_edit(request, pk: int, membership_id: int):
     organisation = _admin_membership(request, pk).organisation
     member = _member(organisation, membership_id)
-    form = MemberRoleForm(_data(request), initial={"role": member.role})
+    form = MemberRoleForm(post_data(request), initial={"role": member.role})
     if form.is_valid():
         try:
             services.membership_set_role(

@@ -35,6 +35,7 @@ from revier.accounts.forms import (
 from revier.accounts.models import StaffRole
 from revier.accounts.rules import staff_roles
 from revier.core.audit import audit_log
+from revier.core.views import post_data
 from revier.portal.models import AccessibilityFeedback
 from revier.portal.services import accessibility_feedback_set_status
 from revier.tenancy import services as tenancy_services
@@ -146,11 +147,6 @@ def render_backoffice(request, template: str, context: dict, *, section: str, st
     return render(request, template, context, status=status)
 
 
-def _data(request):
-    """The submitted data, or None for GET: an empty POST must still bind (and fail) a form."""
-    return request.POST if request.method == "POST" else None
-
-
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -192,7 +188,7 @@ def staff_list(request):
 @backoffice_view("accounts.manage_staff")
 @require_http_methods(["GET", "POST"])
 def staff_invite(request):
-    form = StaffInviteForm(_data(request))
+    form = StaffInviteForm(post_data(request))
     if form.is_valid():
         try:
             user = services.staff_invite(
@@ -227,7 +223,7 @@ def _staff_member(request, user_id: int):
 def staff_detail(request, user_id: int):
     member = _staff_member(request, user_id)
     current = [r.role for r in member.municipal_roles]
-    form = StaffRolesForm(_data(request), initial={"roles": current})
+    form = StaffRolesForm(post_data(request), initial={"roles": current})
     if form.is_valid():
         try:
             services.staff_set_roles(
@@ -355,7 +351,7 @@ def feedback_list(request):
 def feedback_detail(request, pk: int):
     # The scoped manager confines the lookup to this municipality: other ids are 404.
     feedback = get_object_or_404(AccessibilityFeedback.objects.all(), pk=pk)
-    form = FeedbackStatusForm(_data(request), initial={"status": feedback.status})
+    form = FeedbackStatusForm(post_data(request), initial={"status": feedback.status})
     if form.is_valid():
         try:
             accessibility_feedback_set_status(

@@ -15,6 +15,7 @@ from revier.applications import answers, selectors, services
 from revier.applications.forms_backoffice import ApplicationFilterForm, RetentionPolicyForm
 from revier.applications.models import Application
 from revier.core.audit import audit_log
+from revier.core.views import post_data
 from revier.forms.models import Form
 from revier.forms.selectors import form_version_tree
 from revier.payments import selectors as payment_selectors
@@ -122,7 +123,7 @@ def retention_edit(request, form_id: int):
     current = next(r for r in selectors.retention_overview() if r["form"].pk == form_obj.pk)
     policy = current["policy"]
     form = RetentionPolicyForm(
-        request.POST if request.method == "POST" else None,
+        post_data(request),
         initial={
             "draft_days": policy.draft_days,
             "submitted_days": policy.submitted_days,

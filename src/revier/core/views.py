@@ -17,3 +17,9 @@ def bench_floor(request):
     Mounted only with ``REVIER_BENCHMARK_FLOOR=1`` (see benchmarks/README.md).
     """
     return HttpResponse(b"ok", content_type="text/plain")
+
+
+def post_data(request):
+    """The submitted data for binding a form, or None for GET: an empty POST must still bind
+    (and fail) a form, so ``request.POST or None`` would be wrong."""
+    return request.POST if request.method == "POST" else None

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.accounts.forms import apply_service_error
 from revier.accounts.views_backoffice import backoffice_view, render_backoffice
+from revier.core.views import post_data
 from revier.forms import selectors, services
 from revier.forms.forms import (
     CodeListForm,
@@ -30,10 +31,6 @@ def _render(request, template: str, context: dict, *, status: int = 200):
     return render_backoffice(request, template, context, section="forms", status=status)
 
 
-def _data(request):
-    return request.POST if request.method == "POST" else None
-
-
 def _version(pk: int) -> FormVersion:
     # The scoped manager confines the lookup to the active municipality: other ids are 404.
     version = selectors.form_version_get(pk=pk)
@@ -50,7 +47,7 @@ def form_list(request):
 @backoffice_view(PERMISSION)
 @require_http_methods(["GET", "POST"])
 def form_import(request):
-    form = ImportForm(_data(request), request.FILES or None)
+    form = ImportForm(post_data(request), request.FILES or None)
     problems = []
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -89,7 +86,7 @@ def form_import(request):
 @backoffice_view(PERMISSION)
 @require_http_methods(["GET", "POST"])
 def form_create(request):
-    form = FormCreateForm(_data(request))
+    form = FormCreateForm(post_data(request))
     if form.is_valid():
         try:
             version = services.form_create(
@@ -293,7 +290,7 @@ def field_edit(request, pk: int, field_pk: int):
             ValidationError(_("Only a draft can be changed; published versions stay as they are.")),
         )
     form = FieldEditForm(
-        _data(request),
+        post_data(request),
         initial={"label": field.label, "help_text": field.help_text, "required": field.required},
     )
     if form.is_valid():

@@ -11,15 +11,12 @@ from django.views.decorators.http import require_http_methods
 from revier.accounts.forms import apply_service_error
 from revier.accounts.views_backoffice import backoffice_view, render_backoffice
 from revier.core.audit import audit_log
+from revier.core.views import post_data
 from revier.payments import selectors, services
 from revier.payments.forms_backoffice import FeeForm, PaymentAccountForm
 from revier.payments.registry import register
 
 PERMISSION = "payments.manage_fees"
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
 
 
 @backoffice_view(PERMISSION)
@@ -53,7 +50,7 @@ def fee_edit(request, leika: str):
             "api_url": fee.options.get("api_url", ""),
             "merchant_id": fee.options.get("merchant_id", ""),
         }
-    form = FeeForm(_data(request), initial=initial)
+    form = FeeForm(post_data(request), initial=initial)
     if form.is_valid():
         options = form.options()
         plugin = register.get(form.cleaned_data["plugin"])
@@ -97,7 +94,7 @@ def account_edit(request):
     initial = {"kassenzeichen_prefix": "5", "payment_days": 14}
     if account is not None:
         initial = {name: getattr(account, name) for name in PaymentAccountForm.base_fields}
-    form = PaymentAccountForm(_data(request), initial=initial)
+    form = PaymentAccountForm(post_data(request), initial=initial)
     if form.is_valid():
         try:
             services.payment_account_set(

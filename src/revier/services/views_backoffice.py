@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from revier.accounts.forms import apply_service_error
 from revier.accounts.views_backoffice import backoffice_view, render_backoffice
+from revier.core.views import post_data
 from revier.services import services
 from revier.services.forms import LocalServiceAddForm, LocalServiceForm, OfficeForm
 from revier.services.models import Office
@@ -24,10 +25,6 @@ PERM = "services.manage_catalogue"
 
 def _render(request, template: str, context: dict, *, status: int = 200):
     return render_backoffice(request, template, context, section="services", status=status)
-
-
-def _data(request):
-    return request.POST if request.method == "POST" else None
 
 
 @backoffice_view(PERM)
@@ -42,7 +39,7 @@ def local_service_list(request):
 @require_http_methods(["GET", "POST"])
 def local_service_add(request):
     form = LocalServiceAddForm(
-        _data(request), offices=offices_all(), initial={"leika": request.GET.get("leika", "")}
+        post_data(request), offices=offices_all(), initial={"leika": request.GET.get("leika", "")}
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -77,7 +74,7 @@ def local_service_add(request):
 def local_service_edit(request, pk: int):
     local = get_object_or_404(local_services_all(), pk=pk)
     form = LocalServiceForm(
-        _data(request),
+        post_data(request),
         offices=offices_all(),
         initial={
             "office": local.office,
@@ -133,7 +130,7 @@ def office_list(request):
 @backoffice_view(PERM)
 @require_http_methods(["GET", "POST"])
 def office_add(request):
-    form = OfficeForm(_data(request))
+    form = OfficeForm(post_data(request))
     if form.is_valid():
         try:
             office = services.office_create(
@@ -157,7 +154,7 @@ def office_add(request):
 def office_edit(request, pk: int):
     office = get_object_or_404(Office.objects.all(), pk=pk)
     # A copy for the form: a rejected form must not change the object shown elsewhere.
-    form = OfficeForm(_data(request), instance=Office.objects.get(pk=office.pk))
+    form = OfficeForm(post_data(request), instance=Office.objects.get(pk=office.pk))
     if form.is_valid():
         try:
             services.office_update(office=office, actor=request.user, **form.cleaned_data)
