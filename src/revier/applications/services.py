@@ -33,7 +33,7 @@ from revier.core.mail import send_templated_mail
 from revier.delivery.package import DeliveryPackage, PackageAttachment, PaymentInformation
 from revier.delivery.services import delivery_enqueue
 from revier.forms.models import FormVersion
-from revier.forms.schema import json_schema, validate_answers
+from revier.forms.schema import json_schema, schema_uri, validate_answers
 from revier.forms.selectors import form_version_rules, form_version_tree
 from revier.payments import selectors as payment_selectors
 from revier.payments import services as payment_services
@@ -298,7 +298,7 @@ def _complete(
     )
     application.save()
     uploads = list(Upload.objects.filter(application=application).order_by("path"))
-    schema_id = json_schema(application.form_version, tree=tree)["$id"]
+    schema_id = schema_uri(application.form_version)
     package = DeliveryPackage(
         municipality_id=application.municipality_id,
         leika=application.leika,

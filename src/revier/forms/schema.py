@@ -115,6 +115,11 @@ def _object_schema(children: list[dict]) -> dict:
     return result
 
 
+def schema_uri(version: FormVersion) -> str:
+    """The ``$id`` of a version's JSON Schema (FIT-Connect's ``submissionSchema.schemaUri``)."""
+    return f"urn:revier:form:{version.municipality.slug}:{version.form.leika}:{version.number}"
+
+
 def json_schema(version: FormVersion, *, tree: list[dict] | None = None) -> dict:
     """The JSON Schema of the answers to ``version`` (see the module text for the keying)."""
     tree = form_version_tree(version) if tree is None else tree
@@ -125,10 +130,9 @@ def json_schema(version: FormVersion, *, tree: list[dict] | None = None) -> dict
         else:
             top.extend(step["children"])
     schema = _object_schema(top)
-    form = version.form
     return {
         "$schema": DIALECT,
-        "$id": f"urn:revier:form:{version.municipality.slug}:{form.leika}:{version.number}",
+        "$id": schema_uri(version),
         "title": version.title,
         **({"description": version.description} if version.description else {}),
         **schema,
