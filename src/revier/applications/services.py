@@ -580,7 +580,8 @@ DEFAULT_RETENTION = RetentionPolicy(draft_days=30, submitted_days=365, failed_da
 
 
 @transaction.atomic
-def retention_policy_set(*, form, actor=None, **values) -> RetentionPolicy:
+def retention_policy_set(*, form, actor=None, request=None, **values) -> RetentionPolicy:
+    """Set how long a form's applications are kept; a staff ``actor`` is audited."""
     policy = RetentionPolicy.objects.filter(form=form).first() or RetentionPolicy(
         municipality_id=form.municipality_id, form=form
     )
@@ -588,6 +589,16 @@ def retention_policy_set(*, form, actor=None, **values) -> RetentionPolicy:
         setattr(policy, name, value)
     policy.full_clean(exclude=["form"])
     policy.save()
+    if actor is not None:
+        audit_log(
+            municipality=form.municipality,
+            actor=actor,
+            action="change",
+            obj=form,
+            summary=f"set retention policy {policy.draft_days}/{policy.submitted_days}/"
+            f"{policy.failed_days} days, then {policy.action}",
+            request=request,
+        )
     return policy
 
 

@@ -133,19 +133,12 @@ def retention_edit(request, form_id: int):
     )
     if form.is_valid():
         try:
-            services.retention_policy_set(form=form_obj, actor=request.user, **form.cleaned_data)
+            services.retention_policy_set(
+                form=form_obj, actor=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
-            audit_log(
-                municipality=request.municipality,
-                actor=request.user,
-                action="change",
-                obj=form_obj,
-                summary="set retention policy {draft_days}/{submitted_days}/{failed_days} "
-                "days, then {action}".format(**form.cleaned_data),
-                request=request,
-            )
             messages.success(request, _("The retention policy has been saved."))
             return redirect("applications_backoffice:retention_list")
     return render_backoffice(

@@ -55,7 +55,8 @@ def fee_set(
 
 
 @transaction.atomic
-def payment_account_set(*, municipality, actor=None, **fields) -> PaymentAccount:
+def payment_account_set(*, municipality, actor=None, request=None, **fields) -> PaymentAccount:
+    """Set the municipality's bank account for fees; a staff ``actor`` is audited."""
     account = PaymentAccount.objects.select_for_update().first() or PaymentAccount(
         municipality=municipality
     )
@@ -64,6 +65,16 @@ def payment_account_set(*, municipality, actor=None, **fields) -> PaymentAccount
     account.iban = account.iban.replace(" ", "").upper()
     account.full_clean()
     account.save()
+    if actor is not None:
+        audit_log(
+            municipality=municipality,
+            actor=actor,
+            action="change",
+            object_type="payments.PaymentAccount",
+            object_repr=account.account_holder,
+            summary="changed the bank account for fees",
+            request=request,
+        )
     return account
 
 

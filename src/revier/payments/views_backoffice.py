@@ -10,7 +10,6 @@ from django.views.decorators.http import require_http_methods
 
 from revier.accounts.forms import apply_service_error
 from revier.accounts.views_backoffice import backoffice_view, render_backoffice
-from revier.core.audit import audit_log
 from revier.core.views import post_data
 from revier.payments import selectors, services
 from revier.payments.forms_backoffice import FeeForm, PaymentAccountForm
@@ -98,20 +97,14 @@ def account_edit(request):
     if form.is_valid():
         try:
             services.payment_account_set(
-                municipality=request.municipality, actor=request.user, **form.cleaned_data
+                municipality=request.municipality,
+                actor=request.user,
+                request=request,
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
-            audit_log(
-                municipality=request.municipality,
-                actor=request.user,
-                action="change",
-                object_type="payments.PaymentAccount",
-                object_repr=form.cleaned_data["account_holder"],
-                summary="changed the bank account for fees",
-                request=request,
-            )
             messages.success(request, _("The bank account has been saved."))
             return redirect("payments_backoffice:fee_list")
     return render_backoffice(
