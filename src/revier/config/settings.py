@@ -143,6 +143,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file, not shared-cache memory: there concurrent writers get "table is
+    # locked" at once instead of waiting busy_timeout, unlike the embedded default.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-revier.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
