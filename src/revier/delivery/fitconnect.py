@@ -12,6 +12,7 @@ reading the event log (accept/reject) afterwards.
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass
 
@@ -88,6 +89,20 @@ def problem_parse(response: httpx.Response) -> Problem:
         title=response.reason_phrase or "error",
         detail=response.text[:300],
     )
+
+
+_shared: dict[int, httpx.Client] = {}
+
+
+def shared_http() -> httpx.Client:
+    """One HTTP client per process: loading the CA bundle cost 21 ms per delivery and every
+    delivery opened new connections (benchmarks/RESULTS.md). Keyed by PID so a forked Celery
+    worker never uses its parent's connections. httpx.Client is safe to share between threads."""
+    pid = os.getpid()
+    client = _shared.get(pid)
+    if client is None:
+        client = _shared[pid] = httpx.Client(timeout=TIMEOUT, follow_redirects=False)
+    return client
 
 
 class FitConnectClient:

@@ -7,7 +7,12 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from revier.delivery.fitconnect import FitConnectClient, FitConnectRefused, FitConnectUnavailable
+from revier.delivery.fitconnect import (
+    FitConnectClient,
+    FitConnectRefused,
+    FitConnectUnavailable,
+    shared_http,
+)
 from revier.delivery.plugins.base import (
     DeliveryPlugin,
     DeliveryRefused,
@@ -53,6 +58,7 @@ class FitConnectPlugin(DeliveryPlugin):
             token_url=options["token_url"],
             client_id=options["client_id"],
             client_secret=options["client_secret"],
+            http=shared_http(),
         )
         try:
             result = client.send(package, destination_id=options["destination"])
@@ -60,6 +66,4 @@ class FitConnectPlugin(DeliveryPlugin):
             raise DeliveryTemporaryError(str(exc)) from exc
         except FitConnectRefused as exc:
             raise DeliveryRefused(str(exc)) from exc
-        finally:
-            client.close()
         return DeliveryResult(submission_id=result.submission_id)
