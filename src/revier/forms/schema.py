@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -139,6 +141,65 @@ def json_schema(version: FormVersion, *, tree: list[dict] | None = None) -> dict
     }
 
 
+# --- built once per version ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompiledVersion:
+    """What checking and showing answers needs of a version. Shared: read, never change."""
+
+    tree: list[dict]
+    schema: dict
+    rules: list[Rule]
+    validator: Draft202012Validator
+
+
+_compiled: dict[tuple, CompiledVersion] = {}
+_compiled_lock = threading.Lock()
+COMPILED_MAX = 256
+
+
+def form_version_compiled(version: FormVersion) -> CompiledVersion:
+    """Tree, JSON Schema, rules and schema validator of ``version``.
+
+    A version that has left draft never changes (``forms.services`` edits drafts only), so they
+    are built once per process and version — building them cost ~15 ms per submission
+    (benchmarks/RESULTS.md). Drafts are built anew on every call. The key includes what the
+    schema's ``$id`` is made of, and the creation time, so a reused primary key (tests roll back)
+    never finds another version's entry.
+    """
+    if version.status == FormVersion.Status.DRAFT:
+        return _compile(version)
+    key = (
+        version.pk,
+        version.created_at,
+        version.municipality.slug,
+        version.form.leika,
+        version.number,
+        version.title,
+        version.description,
+    )
+    compiled = _compiled.get(key)
+    if compiled is None:
+        compiled = _compile(version)
+        with _compiled_lock:
+            if len(_compiled) >= COMPILED_MAX:
+                _compiled.clear()
+            _compiled[key] = compiled
+    return compiled
+
+
+def _compile(version: FormVersion) -> CompiledVersion:
+    tree = form_version_tree(version)
+    schema = json_schema(version, tree=tree)
+    return CompiledVersion(
+        tree=tree,
+        schema=schema,
+        rules=form_version_rules(version),
+        validator=Draft202012Validator(schema, format_checker=_format_checker()),
+    )
+
+
 # --- validation ---------------------------------------------------------------------------------
 
 
@@ -242,17 +303,26 @@ def _rule_text(rule: Rule) -> str:
 
 
 def validate_answers(
-    version: FormVersion, data, *, schema: dict | None = None, rules: list[Rule] | None = None
+    version: FormVersion,
+    data,
+    *,
+    schema: dict | None = None,
+    rules: list[Rule] | None = None,
+    compiled: CompiledVersion | None = None,
 ) -> dict[str, list[str]]:
     """Check answers against the version's JSON Schema and its server-checked rules.
 
     Returns the messages (in the active language) keyed by the path of the element they concern,
     e.g. ``{"G60000086/F60000227": ["This field is required."]}``; ``""`` is the whole form.
-    An empty dict means the answers are valid.
+    An empty dict means the answers are valid. ``compiled`` (``form_version_compiled``) gives
+    schema, rules and a ready validator at once.
     """
-    schema = json_schema(version) if schema is None else schema
+    if compiled is not None:
+        schema, rules, validator = compiled.schema, compiled.rules, compiled.validator
+    else:
+        schema = json_schema(version) if schema is None else schema
+        validator = Draft202012Validator(schema, format_checker=_format_checker())
     errors: dict[str, list[str]] = {}
-    validator = Draft202012Validator(schema, format_checker=_format_checker())
     for error in validator.iter_errors(data):
         base = list(error.absolute_path)
         if error.validator == "required":
