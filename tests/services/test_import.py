@@ -185,5 +185,5 @@ def test_demo_catalogue_has_only_valid_keys():
     fmt, records = read_file(DATA.parent.parent.parent / "src/revier/services/data/catalogue.json")
     assert fmt == "json"
     keys = [r.data["leika"] for r in records]
-    assert len(keys) == len(set(keys)) >= 17
+    assert len(keys) == len(set(keys)) >= 80
     assert "99115005104000" in keys and "99008001011001" in keys

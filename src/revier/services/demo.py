@@ -1,4 +1,4 @@
-"""The demo catalogue and the offices and local offer of Zeitz and Naumburg."""
+"""The demo catalogue and the offices and local offer of Zeitz, Naumburg and Elsteraue."""
 
 from pathlib import Path
 
@@ -97,6 +97,17 @@ OFFICES = {
             "email": "steueramt@naumburg.example",
         },
     ],
+    # A rural municipality: one citizens' office does registration, documents and local taxes.
+    "elsteraue": [
+        {
+            "name": "Bürgerbüro",
+            "street": "Hauptstraße 30",
+            "postcode": "06729",
+            "city": "Elsteraue",
+            "opening_hours": "Di 9–12 und 13–18 Uhr\nDo 9–12 Uhr",
+            "email": "buergerbuero@elsteraue.example",
+        },
+    ],
 }
 
 # (LeiKa key, office, online here, local fees) per municipality. Only services a town in
@@ -122,6 +133,31 @@ OFFER = {
         ("99059001104000", "Standesamt", False, ""),
         ("99101004012000", "Standesamt", True, "12,00 EUR je Urkunde"),
         ("99102013104000", "Steueramt", True, ""),
+        ("99115005070002", "Bürgerbüro", True, ""),
+        ("99115004001001", "Bürgerbüro", True, ""),
+        ("99008001012001", "Bürgerbüro", False, ""),
+        ("99008001012002", "Bürgerbüro", False, ""),
+        ("99008001012003", "Bürgerbüro", False, ""),
+        ("99008001040000", "Bürgerbüro", False, ""),
+        ("99008001012006", "Bürgerbüro", False, ""),
+        ("99085001012002", "Bürgerbüro", False, ""),
+        ("99085001012005", "Bürgerbüro", False, ""),
+        ("99085001014003", "Bürgerbüro", True, ""),
+        ("99085003014003", "Bürgerbüro", True, ""),
+        ("99052002109000", "Ordnungsamt", False, ""),
+        ("99059002012000", "Standesamt", False, ""),
+        ("99059004012000", "Standesamt", True, "12,00 EUR je Urkunde"),
+        ("99079003012000", "Standesamt", True, "12,00 EUR je Urkunde"),
+        ("99027002012002", "Standesamt", True, "12,00 EUR je Urkunde"),
+        ("99027005250000", "Standesamt", True, "12,00 EUR je Ausdruck"),
+        ("99027003026000", "Standesamt", False, ""),
+        ("99133001026000", "Standesamt", False, ""),
+        ("99102013010000", "Steueramt", True, ""),
+        ("99102017002000", "Steueramt", True, ""),
+        ("99102012002000", "Steueramt", False, ""),
+        ("99102012002001", "Steueramt", False, ""),
+        ("99102012002002", "Steueramt", False, ""),
+        ("99102010002000", "Steueramt", False, ""),
     ],
     "naumburg": [
         ("99115005104000", "Bürgerbüro", True, ""),
@@ -139,6 +175,35 @@ OFFER = {
         ("99059001104000", "Standesamt", False, ""),
         ("99101004012000", "Standesamt", False, ""),
         ("99102013104000", "Steueramt", True, ""),
+        ("99115005070002", "Bürgerbüro", False, ""),
+        ("99115004001001", "Bürgerbüro", True, ""),
+        ("99008001012001", "Bürgerbüro", False, ""),
+        ("99008001012002", "Bürgerbüro", False, ""),
+        ("99008001040000", "Bürgerbüro", False, ""),
+        ("99085001012002", "Bürgerbüro", False, ""),
+        ("99085001014003", "Bürgerbüro", False, ""),
+        ("99059004012000", "Standesamt", False, ""),
+        ("99027002012002", "Standesamt", False, ""),
+        ("99133001026000", "Standesamt", False, ""),
+        ("99102013010000", "Steueramt", False, ""),
+        ("99102017002000", "Steueramt", True, ""),
+        ("99102012002000", "Steueramt", False, ""),
+        ("99102010002000", "Steueramt", False, ""),
+    ],
+    "elsteraue": [
+        ("99115005104000", "Bürgerbüro", False, ""),
+        ("99115005070000", "Bürgerbüro", False, ""),
+        ("99115005070002", "Bürgerbüro", False, ""),
+        ("99115003012000", "Bürgerbüro", False, ""),
+        ("99115004001001", "Bürgerbüro", False, ""),
+        ("99008001012000", "Bürgerbüro", False, ""),
+        ("99008001040000", "Bürgerbüro", False, ""),
+        ("99008001014002", "Bürgerbüro", False, ""),
+        ("99085001012000", "Bürgerbüro", False, ""),
+        ("99050012104000", "Bürgerbüro", False, ""),
+        ("99102013104000", "Bürgerbüro", False, ""),
+        ("99102012002001", "Bürgerbüro", False, ""),
+        ("99102012002002", "Bürgerbüro", False, ""),
     ],
 }
 
