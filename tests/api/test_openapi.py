@@ -40,6 +40,13 @@ def test_schema_is_served(client):
         "/api/v1/{municipality}/forms/{id}/",
         "/api/v1/{municipality}/applications/",
         "/api/v1/{municipality}/applications/{reference}/",
+        "/api/v1/{municipality}/cases/",
+        "/api/v1/{municipality}/cases/{id}/",
+        "/api/v1/{municipality}/cases/{id}/status/",
+        "/api/v1/{municipality}/cases/{id}/messages/",
+        "/api/v1/{municipality}/cases/bulk-status/",
+        "/api/v1/me/applications/",
+        "/api/v1/me/messages/",
     }
     responses = schema["paths"]["/api/v1/{municipality}/staff/"]["get"]["responses"]
     assert set(responses) == {"200", "400", "401", "403", "404", "429"}

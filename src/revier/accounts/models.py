@@ -29,6 +29,22 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+class TrustLevel(models.TextChoices):
+    """Vertrauensniveau of an identity (eIDAS / TR-03107), as an identity provider reports it.
+
+    BundID reports STORK-QAA levels; ``revier.accounts.oidc`` maps what the provider sends to
+    these. A local account with a verified e-mail address has no level (empty).
+    """
+
+    LOW = "low", _("low (Basisregistrierung)")
+    SUBSTANTIAL = "substantial", _("substantial (e.g. ELSTER certificate)")
+    HIGH = "high", _("high (eID, Online-Ausweis)")
+
+    @classmethod
+    def rank(cls, level: str) -> int:
+        return {"": 0, cls.LOW: 1, cls.SUBSTANTIAL: 2, cls.HIGH: 3}.get(level or "", 0)
+
+
 class User(AbstractUser):
     """A person. Logs in with a verified e-mail address; ``is_staff`` means platform operator
     (Django admin), while town-hall staff hold a ``StaffRole`` in their municipality."""
@@ -38,6 +54,19 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, blank=True, default="de"
     )
+
+    # The level of the last login through an identity provider; a local login keeps none.
+    trust_level = models.CharField(
+        _("trust level"), max_length=12, choices=TrustLevel.choices, blank=True
+    )
+    trust_level_at = models.DateTimeField(_("trust level confirmed"), null=True, blank=True)
+    # Profile data for pre-filling forms (FIM fields that allow it), entered by the person or
+    # taken from the identity provider.
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

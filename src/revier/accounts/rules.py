@@ -55,3 +55,8 @@ rules.add_perm("forms.manage_forms", has_role(Role.ADMINISTRATOR, Role.CASE_WORK
 rules.add_perm("applications.view_applications", has_role(Role.ADMINISTRATOR, Role.CASE_WORKER))
 rules.add_perm("applications.manage_retention", is_administrator)
 rules.add_perm("payments.manage_fees", is_administrator)
+rules.add_perm("cases.view_cases", has_role(Role.ADMINISTRATOR, Role.CASE_WORKER))
+rules.add_perm("cases.view_dashboard", has_role(Role.ADMINISTRATOR, Role.CASE_WORKER))
+rules.add_perm("cases.manage_casework", is_administrator)  # workflows, templates, offices' members
+rules.add_perm("notifications.manage_templates", is_administrator)
+rules.add_perm("notifications.view_notifications", is_administrator)

@@ -283,3 +283,38 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     if membership.role == Membership.Role.ADMIN:
         _keep_one_admin(organisation=membership.organisation, losing=membership.user)
     membership.delete()
+
+
+# Profile fields an identity provider may fill; it never overwrites what the person entered.
+IDENTITY_PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "street",
+    "postcode",
+    "city",
+    "phone",
+)
+
+
+@transaction.atomic
+def user_record_identity_login(*, user: User, trust_level: str, profile: dict) -> User:
+    """Store what a login through an identity provider (OIDC) reported: the trust level of this
+    login (empty when the provider reported none we know) and the empty profile fields."""
+    from django.utils import timezone
+
+    from revier.accounts.models import TrustLevel
+
+    if trust_level not in TrustLevel.values:
+        trust_level = ""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.trust_level = trust_level
+    user.trust_level_at = timezone.now() if trust_level else None
+    changed = ["trust_level", "trust_level_at"]
+    for field in IDENTITY_PROFILE_FIELDS:
+        value = profile.get(field)
+        if value and not getattr(user, field):
+            setattr(user, field, value)
+            changed.append(field)
+    user.save(update_fields=changed)
+    return user

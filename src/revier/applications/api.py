@@ -6,13 +6,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, parsers, permissions, serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from revier.accounts import oidc
+from revier.accounts.models import TrustLevel
 from revier.applications import selectors, services
 from revier.applications.models import Application
 from revier.core.api import MunicipalityAPIMixin, ProblemResponse
 from revier.forms.selectors import form_version_published_get
+from revier.services.selectors import local_service_get
 
 ApplicationStatusResponse = inline_serializer(
     "ApplicationStatus",
@@ -89,6 +93,9 @@ class ApplicationSubmitView(MunicipalityAPIMixin, APIView):
             raise exceptions.ValidationError(
                 {"form": [_("There is no published form with this id.")]}
             )
+        refused = self._trust_level_refusal(request, leika=version.form.leika)
+        if refused is not None:
+            return refused
         key = request.headers.get("Idempotency-Key", "").strip()
         files = dict(request.FILES.items())
         body_hash = services.request_hash(form=form_id, data=data, files=files)
@@ -116,6 +123,30 @@ class ApplicationSubmitView(MunicipalityAPIMixin, APIView):
         except ValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict) from None
         return Response(body, status=status_code)
+
+    @staticmethod
+    def _trust_level_refusal(request, *, leika: str):
+        """A service that requires a trust level takes applications only from a session that
+        logged in through an identity provider with that level; an API token proves no
+        identity, so token submissions are refused (ADR 0009)."""
+        local = local_service_get(leika=leika)
+        if local is None or not local.min_trust_level:
+            return None
+        by_session = isinstance(request.successful_authenticator, SessionAuthentication)
+        if by_session and oidc.meets(oidc.session_trust_level(request), local.min_trust_level):
+            return None
+        return ProblemResponse(
+            status_code=403,
+            title=_("Proven identity needed"),
+            type_="trust-level-required",
+            detail=_(
+                "This service needs a login with a proven identity (trust level %(level)s or "
+                "higher). Apply in the browser after logging in through the identity provider; "
+                "submissions with an API token are not accepted for it."
+            )
+            % {"level": TrustLevel(local.min_trust_level).label},
+            extra={"min_trust_level": local.min_trust_level},
+        )
 
 
 @extend_schema(tags=["applications"], responses={200: ApplicationStatusResponse})

@@ -26,6 +26,7 @@ from revier.applications.models import (
     RetentionPolicy,
     Upload,
 )
+from revier.applications.prefill import prefill_fields
 from revier.applications.receipt import receipt_pdf
 from revier.applications.uploads import UploadRefused, check_upload
 from revier.core.audit import audit_log
@@ -33,8 +34,8 @@ from revier.core.mail import send_templated_mail
 from revier.delivery.package import DeliveryPackage, PackageAttachment, PaymentInformation
 from revier.delivery.services import delivery_enqueue
 from revier.forms.models import FormVersion
-from revier.forms.schema import json_schema, schema_uri, validate_answers
-from revier.forms.selectors import form_version_rules, form_version_tree
+from revier.forms.schema import form_version_compiled, json_schema, schema_uri, validate_answers
+from revier.forms.selectors import form_version_tree
 from revier.payments import selectors as payment_selectors
 from revier.payments import services as payment_services
 from revier.payments.models import Fee, Payment
@@ -97,6 +98,8 @@ def application_start(
         organisation=organisation,
         email=getattr(actor, "email", "") or "",
         language=translation.get_language() or "",
+        # Answers the FIM fields allow to take from the person's profile.
+        **prefill_fields(version=version, user=actor),
     )
 
 
@@ -238,13 +241,9 @@ def application_submit(
     if not declaration:
         raise ValidationError({"declaration": [_("Confirm the declaration to submit.")]})
     version = locked.form_version
-    tree = form_version_tree(version)
-    errors = validate_answers(
-        version,
-        locked.data,
-        schema=json_schema(version, tree=tree),
-        rules=form_version_rules(version),
-    )
+    compiled = form_version_compiled(version)  # built once per published version
+    tree = compiled.tree
+    errors = validate_answers(version, locked.data, compiled=compiled)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -542,7 +541,7 @@ def application_submit_api(
 def _api_create(*, municipality, version, actor, data, files) -> Application:
     if not isinstance(data, dict):
         raise ValidationError({"data": [_("Send the answers as a JSON object.")]})
-    tree = form_version_tree(version)
+    tree = form_version_compiled(version).tree
     cleaned, found, errors = _api_files(tree, data, files)
     file_fields = _file_fields(tree)
     application = application_start(municipality=municipality, version=version, actor=actor)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from revier.accounts import oidc
+from revier.accounts.models import TrustLevel
 from revier.applications import answers, selectors, services
 from revier.applications.models import Application
 from revier.forms.schema import json_schema, validate_answers
@@ -69,6 +71,22 @@ def application_start(request, leika: str):
     version = form_version_published_for(leika=leika)
     if local is None or version is None:
         raise Http404(_("This service cannot be applied for online here."))
+    # The level of this session counts, not the stored one: a password login after an eID
+    # login is no eID login (ADR 0009).
+    current = oidc.session_trust_level(request)
+    if not oidc.meets(current, local.min_trust_level):
+        return render(
+            request,
+            "applications/trust_level_needed.html",
+            {
+                "service": local.service,
+                "required_label": TrustLevel(local.min_trust_level).label,
+                "current_label": TrustLevel(current).label if current else "",
+                "providers": oidc.oidc_providers(request),
+                "next_url": request.get_full_path(),
+            },
+            status=403,
+        )
     memberships = list(request.user.memberships.select_related("organisation"))
     error = ""
     if request.method == "POST":

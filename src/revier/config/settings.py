@@ -45,6 +45,9 @@ CSRF_TRUSTED_ORIGINS = env_list("REVIER_CSRF_TRUSTED_ORIGINS")
 # The operator of the installation (the IT provider): the platform's own Impressum and privacy
 # policy name them.
 REVIER_PLATFORM_NAME = os.environ.get("REVIER_PLATFORM_NAME", "Revier")
+# Absolute base of links in e-mails sent without a request (background tasks); a
+# municipality's primary domain wins over it. Default: the address `make run` serves.
+REVIER_PUBLIC_URL = os.environ.get("REVIER_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 REVIER_OPERATOR_NAME = os.environ.get("REVIER_OPERATOR_NAME", "")
 REVIER_OPERATOR_ADDRESS = os.environ.get("REVIER_OPERATOR_ADDRESS", "")
 REVIER_OPERATOR_EMAIL = os.environ.get("REVIER_OPERATOR_EMAIL", "")
@@ -71,6 +74,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "csp",
     "revier.core",
     "revier.tenancy",
@@ -83,6 +88,9 @@ INSTALLED_APPS = [
     "revier.services",
     "revier.payments",
     "revier.applications",
+    "revier.notifications",
+    "revier.cases",
+    "revier.privacy",
     # Django's own form widget templates, for the template-based KernFormRenderer.
     "django.forms",
 ]
@@ -189,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "revier.applications.tasks.apply_retention",
         "schedule": 24 * 3600.0,
     },
+    "cases-retention": {
+        "task": "revier.privacy.tasks.case_retention_apply_all",
+        "schedule": 24 * 3600.0,
+    },
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -242,6 +254,45 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Revier"
+
+# Login through an identity provider by OpenID Connect (BundID through a broker, ADR 0009).
+# Operators configure the provider either as a "social application" (provider "OpenID Connect")
+# in the operator admin or with the REVIER_OIDC_* variables below.
+SOCIALACCOUNT_ADAPTER = "revier.accounts.adapter.SocialAccountAdapter"
+# An existing account is found by e-mail only when the provider says it verified the address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# The claim in which the provider reports the trust level (an app's settings may override it).
+REVIER_OIDC_TRUST_CLAIM = os.environ.get("REVIER_OIDC_TRUST_CLAIM", "acr") or "acr"
+_oidc_apps = []
+if os.environ.get("REVIER_OIDC_SERVER_URL"):
+    _oidc_name = os.environ.get("REVIER_OIDC_NAME", "BundID")
+    _oidc_apps.append(
+        {
+            "provider_id": os.environ.get("REVIER_OIDC_ID", "")
+            or "".join(c for c in _oidc_name.lower() if c.isalnum())
+            or "oidc",
+            "name": _oidc_name,
+            "client_id": os.environ.get("REVIER_OIDC_CLIENT_ID", ""),
+            "secret": os.environ.get("REVIER_OIDC_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": os.environ["REVIER_OIDC_SERVER_URL"],
+                "trust_claim": REVIER_OIDC_TRUST_CLAIM,
+                "scope": os.environ.get("REVIER_OIDC_SCOPES", "openid profile email").split(),
+            },
+        }
+    )
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # allauth's provider plus a nonce in the authorization request (see accounts/oidc.py).
+        "provider_class": "revier.accounts.oidc.OIDCProvider",
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": _oidc_apps,
+    }
+}
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "de"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("konto/", include("revier.accounts.urls")),
+    path("konto/meine-daten/", include("revier.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("revier.config.urls_api")),
 ]

@@ -1,6 +1,6 @@
 """/api/v1/ — one version prefix for the whole API."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from revier.accounts import api as accounts_api
@@ -22,6 +22,9 @@ urlpatterns = [
         name="api-municipality",
     ),
     path("services/", services_api.ServiceSearchView.as_view(), name="api-services"),
+    # Before the ``<slug:municipality>/`` routes, which "me" would otherwise match.
+    path("", include("revier.cases.urls_api_me")),
+    path("", include("revier.cases.urls_api_staff")),
     path("<slug:municipality>/staff/", accounts_api.StaffListView.as_view(), name="api-staff-list"),
     path("<slug:municipality>/news/", news_api.NewsListView.as_view(), name="api-news-list"),
     path(

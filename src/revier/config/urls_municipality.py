@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("backoffice/", include("revier.accounts.urls_backoffice")),
     path("konto/", include("revier.accounts.urls")),
+    path("konto/meine-daten/", include("revier.privacy.urls")),
+    path("konto/", include("revier.cases.urls_account")),
     path("aktuelles/", include("revier.news.urls")),
     path("backoffice/zustellungen/", include("revier.delivery.urls")),
     path("leistungen/", include("revier.services.urls")),
@@ -17,6 +19,9 @@ urlpatterns = [
     path("backoffice/formulare/", include("revier.forms.urls")),
     path("backoffice/antraege/", include("revier.applications.urls_backoffice")),
     path("backoffice/gebuehren/", include("revier.payments.urls_backoffice")),
+    path("backoffice/vorgaenge/", include("revier.cases.urls_backoffice")),
+    path("backoffice/benachrichtigungen/", include("revier.notifications.urls_backoffice")),
+    path("backoffice/datenschutz/", include("revier.privacy.urls_backoffice")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -187,4 +187,8 @@ def load_demo() -> dict[str, int]:
     from revier.applications.demo import load_demo_applications
 
     load_demo_applications(by_slug)
+    from revier.cases.demo import demo_cases
+
+    # Cases come from real submissions delivered to Zeitz's own back office (idempotent).
+    demo_cases(by_slug["zeitz"])
     return created

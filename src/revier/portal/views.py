@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from revier.portal.forms import AccessibilityFeedbackForm
 from revier.portal.services import accessibility_feedback_submit
+from revier.privacy.processing import activities_for
 from revier.tenancy.selectors import municipality_list
 
 
@@ -79,6 +80,8 @@ def privacy(request):
         "data_protection_authority": DATA_PROTECTION_AUTHORITIES.get(municipality.ags[:2], "")
         if municipality
         else "",
+        # What the platform processes (revier.privacy.activities), for the enabled modules.
+        "processing_activities": activities_for(municipality),
     }
     return render(request, "portal/privacy.html", context)
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from revier.accounts.forms import KernCheckboxInput
+from revier.accounts.models import TrustLevel
 from revier.services.models import Office, Service
 
 
@@ -25,6 +26,15 @@ class LocalServiceForm(forms.Form):
     online = forms.BooleanField(
         label=_("Can be applied for online here"), required=False, widget=KernCheckboxInput
     )
+    min_trust_level = forms.ChoiceField(
+        label=_("Minimum trust level to apply online"),
+        choices=[("", _("none (local account is enough)")), *TrustLevel.choices],
+        required=False,
+        help_text=_(
+            "Applicants must have logged in through the identity provider (e.g. BundID) with "
+            "at least this level. Applications by API token are then refused."
+        ),
+    )
     active = forms.BooleanField(
         label=_("Offered (shown to residents)"),
         required=False,
@@ -43,7 +53,7 @@ class LocalServiceAddForm(LocalServiceForm):
         max_length=14,
         help_text=_("14 digits, starting with 99; search the catalogue above to find it."),
     )
-    field_order = ["leika", "office", "local_fees", "notes", "online", "active"]
+    field_order = ["leika", "office", "local_fees", "notes", "online", "min_trust_level", "active"]
 
     def clean_leika(self):
         leika = self.cleaned_data["leika"].strip()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from revier.accounts.models import TrustLevel
 from revier.core.models import TenantOwnedModel
 
 LEIKA_RE = re.compile(r"99[0-9]{12}")
@@ -169,6 +170,13 @@ class LocalService(TenantOwnedModel):
     notes = models.TextField(_("local notes"), blank=True)
     online = models.BooleanField(_("available online here"), default=False)
     active = models.BooleanField(_("offered"), default=True)
+    min_trust_level = models.CharField(
+        _("minimum trust level to apply online"),
+        max_length=12,
+        choices=[("", _("none (local account is enough)")), *TrustLevel.choices],
+        blank=True,
+        default="",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

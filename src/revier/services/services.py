@@ -261,8 +261,10 @@ def local_service_set(
     notes: str = "",
     online: bool = False,
     active: bool = True,
+    min_trust_level: str | None = None,
 ) -> LocalService:
-    """Offer ``service`` in ``municipality`` (or update how it is offered)."""
+    """Offer ``service`` in ``municipality`` (or update how it is offered).
+    ``min_trust_level`` None keeps the current requirement."""
     _require(actor, municipality)
     if office is not None and office.municipality_id != municipality.pk:
         raise ValidationError({"office": _("The office belongs to another municipality.")})
@@ -274,6 +276,8 @@ def local_service_set(
     local.notes = notes
     local.online = online
     local.active = active
+    if min_trust_level is not None:
+        local.min_trust_level = min_trust_level
     local.full_clean(exclude=["service"])
     local.save()
     return local

@@ -52,6 +52,7 @@ def local_service_add(request):
                 local_fees=data["local_fees"],
                 notes=data["notes"],
                 online=data["online"],
+                min_trust_level=data["min_trust_level"],
                 active=data["active"],
             )
         except ValidationError as exc:
@@ -81,6 +82,7 @@ def local_service_edit(request, pk: int):
             "local_fees": local.local_fees,
             "notes": local.notes,
             "online": local.online,
+            "min_trust_level": local.min_trust_level,
             "active": local.active,
         },
     )

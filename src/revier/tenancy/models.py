@@ -230,3 +230,17 @@ class Domain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+def municipality_absolute_url(municipality: Municipality, path: str) -> str:
+    """An absolute link to ``path`` (as ``reverse`` gives it inside the municipality, without
+    the slug) for e-mails sent without a request: the primary domain if there is one, else the
+    platform's ``REVIER_PUBLIC_URL`` with the ``/<slug>`` prefix."""
+    from django.conf import settings
+
+    path = "/" + path.lstrip("/")
+    primary = next((d for d in municipality.domains.all() if d.is_primary), None)
+    if primary is not None:
+        scheme = "https" if settings.PRODUCTION else "http"
+        return f"{scheme}://{primary.domain}{path}"
+    return f"{settings.REVIER_PUBLIC_URL}/{municipality.slug}{path}"

@@ -1,0 +1,106 @@
+"""Sending notifications (queue ``mail``): one attempt per run, retried with exponential
+backoff; every attempt is counted and its error kept on the ``Notification``."""
+
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+from django.core.mail import EmailMessage
+from django_scopes import scope
+
+from revier.notifications import selectors, services
+from revier.notifications.models import Notification
+from revier.notifications.sms import SmsError, register
+from revier.tenancy.models import Municipality
+
+MAX_RETRIES = 5
+# Errors where trying again cannot help (the receiving server refused the address).
+PERMANENT = (smtplib.SMTPRecipientsRefused,)
+
+
+def backoff(retries: int) -> int:
+    """Seconds before the next attempt: 1, 2, 4, 8, 16 minutes."""
+    return 60 * 2**retries
+
+
+def _retry(task, exc: Exception) -> str:
+    """Schedule the next attempt with backoff. Without a broker (embedded mode, tests) tasks
+    run in-process: the next attempt follows at once instead of raising ``Retry`` into the
+    request that sent the notification."""
+    request = task.request
+    if request.is_eager:
+        return task.apply(kwargs=request.kwargs, retries=request.retries + 1).result
+    raise task.retry(exc=exc, countdown=backoff(request.retries))
+
+
+@shared_task(
+    name="revier.notifications.tasks.send_notification_email",
+    bind=True,
+    queue="mail",
+    max_retries=MAX_RETRIES,
+)
+def send_notification_email(
+    self, *, notification_id: int, municipality_id: int, subject: str, body: str
+) -> str:
+    municipality = Municipality.objects.get(pk=municipality_id)
+    with scope(municipality=municipality):
+        notification = Notification.objects.filter(pk=notification_id).first()
+        if notification is None or notification.status != Notification.Status.QUEUED:
+            return "skipped"
+        message = EmailMessage(
+            subject=subject,
+            body=body,
+            to=[notification.address],
+            reply_to=[municipality.email] if municipality.email else None,
+        )
+        try:
+            message.send()
+        except (OSError, smtplib.SMTPException) as exc:
+            final = isinstance(exc, PERMANENT) or self.request.retries >= self.max_retries
+            services.notification_attempt_failed(
+                notification=notification, error=f"{type(exc).__name__}: {exc}", final=final
+            )
+            if final:
+                return "failed"
+            return _retry(self, exc)
+        services.notification_sent(notification=notification)
+    return "sent"
+
+
+@shared_task(
+    name="revier.notifications.tasks.send_notification_sms",
+    bind=True,
+    queue="mail",
+    max_retries=MAX_RETRIES,
+)
+def send_notification_sms(self, *, notification_id: int, municipality_id: int, text: str) -> str:
+    municipality = Municipality.objects.get(pk=municipality_id)
+    with scope(municipality=municipality):
+        notification = Notification.objects.filter(pk=notification_id).first()
+        if notification is None or notification.status != Notification.Status.QUEUED:
+            return "skipped"
+        sms_settings = selectors.sms_settings_get(municipality=municipality)
+        if sms_settings is None or not sms_settings.enabled or sms_settings.plugin not in register:
+            services.notification_attempt_failed(
+                notification=notification, error="no SMS gateway configured", final=True
+            )
+            return "failed"
+        plugin = register.get(sms_settings.plugin)
+        try:
+            message_id = plugin.send(
+                to=notification.address,
+                text=text,
+                options=selectors.sms_options(sms_settings),
+                reference=str(notification.pk),
+            )
+        except SmsError as exc:
+            final = self.request.retries >= self.max_retries
+            services.notification_attempt_failed(
+                notification=notification, error=str(exc), final=final
+            )
+            if final:
+                return "failed"
+            return _retry(self, exc)
+        services.notification_sent(notification=notification, provider_reference=message_id)
+    return "sent"

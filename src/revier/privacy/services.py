@@ -1,0 +1,221 @@
+"""Writes for the person's rights (export audited, account deletion) and the retention of
+closed cases. Decisions and their reasons: docs/adr/0010-gdpr.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+
+from revier.accounts.models import Membership, Organisation
+from revier.applications.models import Application
+from revier.cases.models import Case, CaseDocument, CaseEvent, Decision, Message, StatusKind
+from revier.core.audit import audit_log
+from revier.notifications.models import Notification
+from revier.privacy import selectors
+from revier.privacy.models import DEFAULT_CLOSED_DAYS, CaseRetentionPolicy
+
+logger = logging.getLogger(__name__)
+
+
+def data_export_record(*, user, kind: str, request=None) -> None:
+    """Audit a download of one's own data in each municipality that holds some of it."""
+    for municipality in selectors.municipalities_with_data(user=user):
+        audit_log(
+            municipality=municipality,
+            actor=user,
+            action="export",
+            object_type="accounts.User",
+            object_id=str(user.pk),
+            object_repr=f"account #{user.pk}",
+            summary=f"person downloaded their own data ({kind})",
+            request=request,
+        )
+
+
+def account_delete(*, user, actor, password: str = "", recently_logged_in: bool = False) -> dict:
+    """Delete ``user``'s account.
+
+    Drafts are deleted; submitted applications and cases are administrative records the
+    municipality must keep: they stay, unlinked from the account (the case keeps the applicant's
+    name and e-mail address as part of the record). Notifications, e-mail addresses, second
+    factors, API tokens and memberships go with the account; an organisation of which the person
+    was the only member goes too. Audit entries keep the actor's e-mail address.
+
+    Refused (``ValidationError``) with a wrong password (or, for accounts without a password,
+    without a fresh login), while the person holds staff roles, or is the last administrator of
+    an organisation with other members. Returns the counts; one audit entry per municipality.
+    """
+    if actor.pk != user.pk:
+        raise ValidationError(_("Only the person can delete their own account."))
+    if user.has_usable_password():
+        if not user.check_password(password or ""):
+            raise ValidationError({"password": _("The password is not correct.")}, code="password")
+    elif not recently_logged_in:
+        raise ValidationError(
+            _("Please log in again, then delete the account within ten minutes."), code="stale"
+        )
+    blockers = selectors.deletion_blockers(user=user)
+    if blockers:
+        raise ValidationError(blockers, code="blocked")
+
+    counts = {"drafts_deleted": 0, "applications_kept": 0, "cases_kept": 0, "notifications": 0}
+    touched: set[int] = set()
+    municipalities = {m.pk: m for m in selectors.municipalities_with_data(user=user)}
+    with transaction.atomic(), scopes_disabled():
+        # Filtered by the person explicitly; crossing tenants is the point here (see selectors).
+        applications = Application.objects.filter(applicant=user)
+        drafts = applications.filter(status=Application.Status.DRAFT)
+        touched |= set(drafts.values_list("municipality_id", flat=True))
+        counts["drafts_deleted"] = drafts.delete()[1].get("applications.Application", 0)
+        kept = Application.objects.filter(applicant=user)
+        touched |= set(kept.values_list("municipality_id", flat=True))
+        counts["applications_kept"] = kept.update(applicant=None, resume_token_hash="")
+        cases = Case.objects.filter(applicant=user)
+        touched |= set(cases.values_list("municipality_id", flat=True))
+        counts["cases_kept"] = cases.update(applicant=None)
+        notifications = Notification.objects.filter(recipient=user)
+        touched |= set(notifications.values_list("municipality_id", flat=True))
+        counts["notifications"] = notifications.delete()[0]
+        sole = Organisation.objects.filter(memberships__user=user).annotate(
+            members=Count("memberships")
+        )
+        sole_ids = [o.pk for o in sole if o.members == 1]
+        Membership.objects.filter(user=user).delete()
+        Organisation.objects.filter(pk__in=sole_ids).delete()
+        user_id = user.pk
+        for municipality_id in sorted(touched):
+            audit_log(
+                municipality=municipalities[municipality_id],
+                actor=user,
+                action="delete",
+                object_type="accounts.User",
+                object_id=str(user_id),
+                object_repr=f"account #{user_id}",
+                summary=(
+                    "person deleted their account: drafts deleted, applications and cases kept "
+                    "without the link to the account, notifications deleted"
+                ),
+            )
+        # Cascades: e-mail addresses, second factors, API token, memberships, idempotency keys.
+        user.delete()
+    logger.info("account %s deleted: %s", user_id, counts)
+    return counts
+
+
+# --- retention of closed cases ---------------------------------------------------------------
+
+
+def case_retention_policy_get(*, municipality, leika: str = "") -> CaseRetentionPolicy:
+    policy = CaseRetentionPolicy.objects.filter(municipality=municipality, leika=leika).first()
+    return policy or CaseRetentionPolicy(
+        municipality=municipality, leika=leika, closed_days=DEFAULT_CLOSED_DAYS
+    )
+
+
+@transaction.atomic
+def case_retention_policy_set(
+    *, municipality, leika: str = "", closed_days: int, action: str, actor, request=None
+) -> CaseRetentionPolicy:
+    policy = (
+        CaseRetentionPolicy.objects.select_for_update()
+        .filter(municipality=municipality, leika=leika)
+        .first()
+    ) or CaseRetentionPolicy(municipality=municipality, leika=leika)
+    policy.closed_days = closed_days
+    policy.action = action
+    policy.full_clean(exclude=["municipality"])
+    policy.save()
+    audit_log(
+        municipality=municipality,
+        actor=actor,
+        action="change",
+        obj=policy,
+        summary=f"case retention {leika or 'default'}: {closed_days} days, then {action}",
+        request=request,
+    )
+    return policy
+
+
+@transaction.atomic
+def case_retention_policy_remove(*, municipality, leika: str, actor, request=None) -> None:
+    if not leika:
+        raise ValidationError(_("The default policy cannot be removed."))
+    deleted, _rows = CaseRetentionPolicy.objects.filter(
+        municipality=municipality, leika=leika
+    ).delete()
+    if deleted:
+        audit_log(
+            municipality=municipality,
+            actor=actor,
+            action="delete",
+            object_type="privacy.CaseRetentionPolicy",
+            object_repr=leika,
+            summary=f"case retention policy of {leika} removed (default applies)",
+            request=request,
+        )
+
+
+def _anonymise_cases(ids: list[int], now) -> int:
+    CaseDocument.objects.filter(case_id__in=ids).delete()
+    Decision.objects.filter(case_id__in=ids).delete()
+    Message.objects.filter(case_id__in=ids).delete()
+    CaseEvent.objects.filter(case_id__in=ids).update(text="")
+    return Case.objects.filter(pk__in=ids).update(
+        applicant=None,
+        organisation=None,
+        applicant_name="",
+        applicant_email="",
+        data={},
+        result_note="",
+        intake_error="",
+        search_text="",
+        anonymised_at=now,
+    )
+
+
+def case_retention_apply(*, municipality, now: dt.datetime | None = None) -> dict[str, int]:
+    """Anonymise or delete the municipality's closed cases past their policy (per service,
+    else the municipality's default). Run inside the municipality's scope; one audit entry."""
+    now = now or timezone.now()
+    policies = {p.leika: p for p in CaseRetentionPolicy.objects.filter(municipality=municipality)}
+    default = policies.get("") or CaseRetentionPolicy(closed_days=DEFAULT_CLOSED_DAYS)
+    counts = {"anonymised": 0, "deleted": 0}
+    closed = Case.objects.filter(
+        municipality=municipality,
+        status_kind=StatusKind.CLOSED,
+        closed_at__isnull=False,
+        anonymised_at__isnull=True,
+    )
+    with transaction.atomic():
+        leikas = set(closed.values_list("leika", flat=True).distinct())
+        for leika in sorted(leikas):
+            policy = policies.get(leika, default)
+            expired = closed.filter(
+                leika=leika, closed_at__lt=now - dt.timedelta(days=policy.closed_days)
+            )
+            ids = list(expired.values_list("pk", flat=True))
+            if not ids:
+                continue
+            if policy.action == CaseRetentionPolicy.Action.DELETE:
+                Case.objects.filter(pk__in=ids).delete()
+                counts["deleted"] += len(ids)
+            else:
+                counts["anonymised"] += _anonymise_cases(ids, now)
+        if any(counts.values()):
+            audit_log(
+                municipality=municipality,
+                actor=None,
+                action="delete",
+                object_type="cases.Case",
+                summary="case retention: {anonymised} anonymised, {deleted} deleted".format(
+                    **counts
+                ),
+            )
+    return counts
