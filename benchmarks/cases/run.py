@@ -184,6 +184,16 @@ def run(args) -> dict:
             staff_role_grant(municipality=municipality, user=user, role=role, actor=None)
             people[email] = user
         clerk = people["clerk@bench.example"]
+        # The inbox offers the services the municipality offers as a filter.
+        from revier.services.models import LocalService, Service
+
+        for n, leika in enumerate(LEIKAS):
+            service, _created = Service.objects.get_or_create(
+                leika=leika, defaults={"name": f"Leistung {leika[-2:]}"}
+            )
+            LocalService.objects.create(
+                municipality=municipality, service=service, office=offices[n % len(offices)]
+            )
         OfficeMember.objects.create(municipality=municipality, office=offices[0], user=clerk)
         OfficeMember.objects.create(municipality=municipality, office=offices[1], user=clerk)
     assignees = [None, None, clerk, people["clerk2@bench.example"]]
@@ -194,6 +204,8 @@ def run(args) -> dict:
     page = Client()
     page.force_login(clerk)
     api = Client(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=clerk)}")
+    # The same mix on both surfaces; only the parameter names differ (the inbox form says
+    # "kind" and "mine", the API "state" and "me").
     filters = [
         {},
         {"status": "in_progress"},
@@ -203,17 +215,25 @@ def run(args) -> dict:
         {"q": "schmidt"},
         {"leika": LEIKAS[3], "state": "open"},
     ]
+    page_names = {"state": "kind"}
+    page_values = {"me": "mine", "true": "on"}
+    page_filters = [
+        {page_names.get(k, k): page_values.get(v, v) for k, v in f.items()} for f in filters
+    ]
     inbox_url = "/bench/backoffice/vorgaenge/"
     api_url = "/api/v1/bench/cases/"
     inbox_status = page.get(inbox_url).status_code  # warm: caches, plans
     api.get(api_url)
     results = {}
     queries = {}
-    for label, client, url in (("inbox_page", page, inbox_url), ("api_list", api, api_url)):
+    for label, client, url, mix in (
+        ("inbox_page", page, inbox_url, page_filters),
+        ("api_list", api, api_url, filters),
+    ):
         samples = []
         counts = set()
         for _round in range(args.rounds):
-            for f in filters:
+            for f in mix:
                 with CaptureQueriesContext(connection) as captured:
                     t = time.perf_counter()
                     response = client.get(url, f)

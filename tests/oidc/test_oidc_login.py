@@ -30,6 +30,23 @@ def _log_in(client, username, next_url="/zeitz/"):
     return client.get(back)
 
 
+def _form_action(response) -> list[str]:
+    policy = response["Content-Security-Policy"]
+    directive = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    return directive.split()[1:]
+
+
+def test_pages_with_provider_buttons_may_post_to_the_provider(zeitz, bundid, oidc_provider):
+    """Browsers apply form-action to the redirect after the post: the login page must allow
+    the provider's origin, other pages must not."""
+    client = Client()
+    login = client.get("/zeitz/accounts/login/")
+    assert _form_action(login) == ["'self'", oidc_provider]
+    confirm = client.get(LOGIN)
+    assert oidc_provider in _form_action(confirm)
+    assert _form_action(client.get("/zeitz/")) == ["'self'"]
+
+
 def test_login_page_offers_the_provider_as_a_post_form(zeitz, bundid):
     page = Client().get("/zeitz/accounts/login/?next=/zeitz/leistungen/")
     html = page.content.decode()
@@ -160,7 +177,7 @@ def high_service(zeitz):
     return offer
 
 
-def test_service_requires_the_level_of_this_session(zeitz, bundid, high_service):
+def test_service_requires_the_level_of_this_session(zeitz, bundid, high_service, oidc_provider):
     start = f"/zeitz/antrag/neu/{high_service['service'].leika}/"
     # max proves "substantial": refused with a page that offers the provider login.
     make_user("max.mustermann@example.org")
@@ -174,6 +191,7 @@ def test_service_requires_the_level_of_this_session(zeitz, bundid, high_service)
     leika = high_service["service"].leika
     action = f"{LOGIN}?process=login&amp;next=%2Fzeitz%2Fantrag%2Fneu%2F{leika}%2F"
     assert f'action="{action}"' in refused.content.decode()
+    assert oidc_provider in _form_action(refused)
     assert client.post(start).status_code == 403
 
     # erika proves "high": the start page opens and the application starts.

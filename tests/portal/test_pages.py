@@ -298,3 +298,37 @@ def test_home_queries_do_not_grow_with_municipalities(client, zeitz, publish_new
     many_platform = _home_queries(client, "/")
     assert many_platform == few_platform
     assert client.get("/").content.decode().count("kern-link--stretched") == 30
+
+
+@pytest.mark.django_db
+def test_server_error_in_an_api_view_is_a_problem_document(client, zeitz, monkeypatch):
+    """A crash in a municipality's API view (which sets ``request.municipality`` in the platform
+    URLconf) answers with a problem document, and the error handling does not crash itself."""
+    from revier.news import api
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(api.NewsListView, "get_queryset", boom)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/zeitz/news/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"].endswith("server-error")
+
+
+@pytest.mark.django_db
+def test_server_error_on_a_municipality_page_keeps_its_layout(client, zeitz, monkeypatch):
+    from revier.news import selectors
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    zeitz.enabled_modules = ["news"]
+    zeitz.save()
+    monkeypatch.setattr(selectors, "news_published", boom)
+    client.raise_request_exception = False
+    response = client.get("/zeitz/")
+    assert response.status_code == 500
+    assert "Something went wrong" in html_text(response)
+    assert 'href="/zeitz/brand.css' in response.content.decode()

@@ -29,7 +29,9 @@ def receipt_pdf(*, application, tree: list[dict], payment=None, account=None) ->
 def _receipt(*, application, tree, payment, account, language: str) -> bytes:
     municipality = application.municipality
     submitted_at = timezone.localtime(application.submitted_at or timezone.now())
-    document = Document(title=f"{_('Receipt')} {application.reference}", lang=language)
+    document = Document(
+        title=_("Receipt %(reference)s") % {"reference": application.reference}, lang=language
+    )
     document.paragraph(municipality.official_name or municipality.name)
     address = ", ".join(
         part
@@ -58,7 +60,7 @@ def _receipt(*, application, tree, payment, account, language: str) -> bytes:
                 _("Payment"),
                 _("By bank transfer")
                 if invoice
-                else f"{_('Online')} ({payment.get_status_display()})",
+                else _("Online (%(status)s)") % {"status": payment.get_status_display()},
             ),
             Row("Kassenzeichen" if invoice else _("Transaction"), payment.transaction_reference),
         ]

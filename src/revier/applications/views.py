@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.accounts import oidc
+from revier.accounts.middleware import allow_provider_forms
 from revier.accounts.models import TrustLevel
 from revier.applications import answers, selectors, services
 from revier.applications.models import Application
@@ -75,7 +76,7 @@ def application_start(request, leika: str):
     # login is no eID login (ADR 0009).
     current = oidc.session_trust_level(request)
     if not oidc.meets(current, local.min_trust_level):
-        return render(
+        response = render(
             request,
             "applications/trust_level_needed.html",
             {
@@ -87,6 +88,8 @@ def application_start(request, leika: str):
             },
             status=403,
         )
+        # Its buttons post to the provider's login (see accounts.middleware).
+        return allow_provider_forms(request, response)
     memberships = list(request.user.memberships.select_related("organisation"))
     error = ""
     if request.method == "POST":

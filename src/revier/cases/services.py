@@ -215,7 +215,8 @@ def case_intake(*, received) -> Case:
             to_status=case.status,
             public=True,
         )
-        _notify_applicant(case, "case_received")
+        # No e-mail here: the resident got the confirmation of submission moments ago, and
+        # a second "received" mail for the same thing is noise. The timeline shows it.
     return case
 
 
@@ -412,7 +413,7 @@ def case_bulk_status_change(
     with transaction.atomic():
         cases = list(
             selectors.cases_visible(user=actor)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .filter(pk__in=ids)
             .select_related("applicant", "application")
             .order_by("pk")

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "revier.core.middleware.HealthCheckMiddleware",
     "csp.middleware.CSPMiddleware",
+    "revier.accounts.middleware.OIDCFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "revier.frontend.middleware.GermanFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

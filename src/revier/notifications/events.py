@@ -66,13 +66,6 @@ EVENTS: dict[str, Event] = {
     e.key: e
     for e in [
         Event(
-            "case_received",
-            _("Application received"),
-            _("Your application {reference} has been received"),
-            _body(_("{municipality} has received your application for “{service}” ({reference}).")),
-            _("{municipality}: your application {reference} has been received. {link}"),
-        ),
-        Event(
             "case_status",
             _("Status changed"),
             _("New status of your application {reference}"),

@@ -194,6 +194,26 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    from django.conf import settings
+    from django.urls import get_urlconf
+
+    if request.path_info.startswith("/api/"):
+        # API clients get a problem document, as for every other API error.
+        from django.http import JsonResponse
+
+        from revier.core.api import PROBLEM_TYPE_BASE
+
+        body = {
+            "type": PROBLEM_TYPE_BASE + "server-error",
+            "title": _("Server error"),
+            "status": 500,
+            "detail": _("We could not complete your request. Please try again later."),
+        }
+        return JsonResponse(body, status=500, content_type="application/problem+json")
+    if get_urlconf() != settings.MUNICIPALITY_URLCONF:
+        # The municipality's pages (and its brand stylesheet) are not in this URLconf: an
+        # error page must not fail on them.
+        request.municipality = None
     return render(
         request,
         "portal/error.html",
