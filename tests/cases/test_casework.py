@@ -100,6 +100,33 @@ def test_bulk_change_is_all_or_nothing(client, zeitz, worker):
         )
 
 
+def test_bulk_change_queries_do_not_grow_with_the_cases(
+    zeitz, worker, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def change(cases) -> int:
+        with scope(municipality=zeitz), CaptureQueriesContext(connection) as queries:
+            changed = services.case_bulk_status_change(
+                case_ids=[c.pk for c in cases], to_status="in_progress", actor=worker
+            )
+        assert changed == len(cases)
+        return len(queries)
+
+    warm = [make_case(zeitz, 100)]
+    few = [make_case(zeitz, n) for n in range(1, 3)]
+    many = [make_case(zeitz, n) for n in range(10, 40)]
+    with django_capture_on_commit_callbacks(execute=True):
+        change(warm)  # per-process caches (workflows, municipality)
+        assert change(few) == change(many)
+    # Each applicant still gets their own e-mail.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        c.applicant_email for c in [*warm, *few, *many]
+    )
+
+
 def test_office_isolation_refused_and_logged(client, zeitz, naumburg, worker):
     with scope(municipality=zeitz):
         hundesteuer = Office.objects.create(municipality=zeitz, name="Steueramt")

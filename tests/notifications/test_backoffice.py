@@ -25,7 +25,7 @@ def admin_client(client, zeitz):
 def test_template_list_edit_preview_save_and_reset(admin_client, zeitz):
     page = admin_client.get(BASE)
     assert page.status_code == 200
-    assert page.content.decode().count(">default text<") == 12  # 6 events x 2 languages
+    assert page.content.decode().count(">default text<") == 10  # 5 events x 2 languages
     page = admin_client.get(EDIT)
     assert page.status_code == 200
     assert "Preview with sample values" in page.content.decode()

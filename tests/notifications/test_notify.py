@@ -137,6 +137,59 @@ def test_no_address_is_recorded_as_failed(zeitz, django_capture_on_commit_callba
     assert mail.outbox == []
 
 
+def test_many_at_once_are_written_together_and_queued_in_batches(
+    zeitz, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A bulk change notifies many people: one wording lookup per language, one INSERT, one
+    queue message per hundred e-mails; every e-mail still goes out on its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from revier.notifications import tasks
+
+    batches = []
+    fan_out = tasks.send_notification_emails.delay
+    monkeypatch.setattr(
+        tasks.send_notification_emails,
+        "delay",
+        lambda **kw: batches.append(len(kw["messages"])) or fan_out(**kw),
+    )
+    recipients = [
+        services.Recipient(
+            link=LINK,
+            email=f"person{n}@example.org",
+            language="en" if n % 2 else "de",
+            context={**CONTEXT, "status_label": "in Bearbeitung"},
+        )
+        for n in range(250)
+    ]
+    with scope(municipality=zeitz), django_capture_on_commit_callbacks(execute=True):
+        with CaptureQueriesContext(connection) as queries:
+            rows = services.notify_many(
+                municipality=zeitz, event="case_status", recipients=recipients
+            )
+        # A wording lookup per language and the INSERT: one on PostgreSQL, a few on SQLite,
+        # which splits it at its limit of variables; never one per person.
+        inserts = [q for q in queries if q["sql"].startswith("INSERT")]
+        assert len(queries) - len(inserts) == 2
+        assert len(inserts) <= 5
+        if connection.vendor == "postgresql":
+            assert len(inserts) == 1
+    assert batches == [100, 100, 50]
+    assert len(mail.outbox) == 250
+    assert {m.to[0] for m in mail.outbox} == {f"person{n}@example.org" for n in range(250)}
+    english = next(m for m in mail.outbox if m.to == ["person1@example.org"])
+    german = next(m for m in mail.outbox if m.to == ["person0@example.org"])
+    assert "New status" in english.subject and "Neuer Status" in german.subject
+    with scope(municipality=zeitz):
+        statuses = set(
+            Notification.objects.filter(pk__in=[r.pk for r in rows]).values_list(
+                "status", flat=True
+            )
+        )
+    assert statuses == {Notification.Status.SENT}
+
+
 def test_sent_through_a_real_smtp_server(zeitz, smtp, django_capture_on_commit_callbacks):
     notification = _notify(zeitz, django_capture_on_commit_callbacks, email="anna@example.org")
     assert notification.status == Notification.Status.SENT

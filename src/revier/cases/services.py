@@ -32,7 +32,8 @@ from revier.cases.models import (
 from revier.cases.workflow import ERROR_STATUS, workflow_for, workflows_for
 from revier.core.audit import audit_log
 from revier.core.models import AuditLogEntry
-from revier.notifications.services import notify
+from revier.notifications.services import Recipient, notify, notify_many
+from revier.tenancy.models import Municipality
 
 logger = logging.getLogger(__name__)
 
@@ -114,18 +115,37 @@ def case_link(case: Case) -> str:
     return _absolute(case, "casework_account:application", case.reference)
 
 
-def _notify_applicant(case: Case, event: str, **context) -> None:
-    if case.applicant_id is None and not case.applicant_email:
-        return
-    notify(
-        municipality=case.municipality,
-        event=event,
+def _recipient(case: Case, **context) -> Recipient:
+    return Recipient(
         link=case_link(case),
         user=case.applicant,
         email="" if case.applicant_id else case.applicant_email,
         language=(case.application.language if case.application else "") or "",
         context={"reference": case.reference, "service_name": case.service_name, **context},
     )
+
+
+def _notify_applicant(case: Case, event: str, **context) -> None:
+    if case.applicant_id is None and not case.applicant_email:
+        return
+    notify_many(
+        municipality=case.municipality, event=event, recipients=[_recipient(case, **context)]
+    )
+
+
+def _notify_applicants(cases: list[Case], event: str, *, status_labels: dict[int, str]) -> None:
+    """One notification per applicant of ``cases`` (all of one municipality), written and queued
+    together: a bulk change of a thousand cases must not cost a thousand round trips."""
+    if not cases:
+        return
+    municipality = Municipality.objects.prefetch_related("domains").get(pk=cases[0].municipality_id)
+    recipients = []
+    for c in cases:
+        if c.applicant_id is None and not c.applicant_email:
+            continue
+        c.municipality = municipality  # one object, its domains fetched once, for the links
+        recipients.append(_recipient(c, status_label=status_labels[c.pk]))
+    notify_many(municipality=municipality, event=event, recipients=recipients)
 
 
 def case_intake(*, received) -> Case:
@@ -466,15 +486,28 @@ def case_bulk_status_change(
                     ip_address=request.META.get("REMOTE_ADDR") if request else None,
                 )
             )
-        Case.objects.bulk_update(
-            cases,
-            ["status", "status_kind", "waiting_since", "closed_at", "result", "updated_at"],
-            batch_size=500,
-        )
+        # Every case of one status kind gets the same values: one UPDATE per kind rather than
+        # bulk_update's CASE over a thousand rows.
+        by_kind: dict[str, list[int]] = {}
+        for c in cases:
+            by_kind.setdefault(c.status_kind, []).append(c.pk)
+        for kind, pks in by_kind.items():
+            example = next(c for c in cases if c.status_kind == kind)
+            Case.objects.filter(pk__in=pks).update(
+                status=to_status,
+                status_kind=kind,
+                waiting_since=example.waiting_since,
+                closed_at=example.closed_at,
+                updated_at=now,
+                **({"result": result} if result else {}),
+            )
         CaseEvent.objects.bulk_create(events, batch_size=500)
         AuditLogEntry.objects.bulk_create(audits, batch_size=500)
-        for c in cases:
-            _notify_applicant(c, "case_status", status_label=workflows[c.leika].label(to_status))
+        _notify_applicants(
+            cases,
+            "case_status",
+            status_labels={c.pk: workflows[c.leika].label(to_status) for c in cases},
+        )
     return len(cases)
 
 

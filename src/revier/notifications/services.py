@@ -8,6 +8,8 @@ gateway's status report) keeps up to date: queued → sent → delivered, or fai
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +33,23 @@ def _language(user, language: str) -> str:
     return "de"
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """One person to notify: ``user`` (or a bare ``email``), an absolute ``link``, the
+    ``language`` of the occasion and the placeholders' ``context`` (``reference``,
+    ``service_name``, ``status_label``)."""
+
+    link: str
+    user: object = None
+    email: str = ""
+    language: str = ""
+    context: dict = field(default_factory=dict)
+
+
+# E-mails per message on the queue when many are sent at once (see tasks.send_notification_emails).
+QUEUE_BATCH = 100
+
+
 def notify(
     *,
     municipality,
@@ -50,56 +69,90 @@ def notify(
     an SMS gateway switched on, the wording has an SMS text and the person a phone number, an
     SMS follows as a second notification. Returns the e-mail notification.
     """
+    recipient = Recipient(
+        link=link, user=user, email=email, language=language, context=context or {}
+    )
+    return notify_many(municipality=municipality, event=event, recipients=[recipient])[0]
+
+
+def notify_many(*, municipality, event: str, recipients: list[Recipient]) -> list[Notification]:
+    """``notify`` for many people at once (a bulk change): the wording is looked up once per
+    language, the rows are written in one statement and the e-mails queued in batches."""
     if event not in EVENTS:
         raise ValueError(f"unknown notification event {event!r}")
-    context = context or {}
-    language = _language(user, language)
-    wording = selectors.wording_for(municipality=municipality, event=event, language=language)
-    values = {
-        "municipality": municipality.name,
-        "reference": context.get("reference", ""),
-        "service": context.get("service_name", ""),
-        "status": context.get("status_label", ""),
-        "link": link,
-    }
-    subject = " ".join(render(wording.subject, values).split())[:200]
-    body = render(wording.body, values)
-    address = email or (user.email if user is not None else "")
-    notification = Notification.objects.create(
-        municipality=municipality,
-        event=event,
-        channel=Notification.Channel.EMAIL,
-        recipient=user,
-        address=address,
-        language=language,
-        subject=subject,
-    )
-    if not address:
-        _mark_failed(notification, _("No e-mail address."))
-    else:
-        from revier.notifications.tasks import send_notification_email
-
-        transaction.on_commit(
-            lambda: send_notification_email.delay(
-                notification_id=notification.pk,
-                municipality_id=municipality.pk,
-                subject=subject,
-                body=body,
+    wordings: dict[str, selectors.Wording] = {}
+    sms_settings = None
+    rows: list[Notification] = []
+    mails: list[tuple[Notification, str, str]] = []
+    texts: list[tuple[Recipient, str, str]] = []
+    for recipient in recipients:
+        user = recipient.user
+        language = _language(user, recipient.language)
+        if language not in wordings:
+            wordings[language] = selectors.wording_for(
+                municipality=municipality, event=event, language=language
             )
+        wording = wordings[language]
+        context = recipient.context
+        values = {
+            "municipality": municipality.name,
+            "reference": context.get("reference", ""),
+            "service": context.get("service_name", ""),
+            "status": context.get("status_label", ""),
+            "link": recipient.link,
+        }
+        subject = " ".join(render(wording.subject, values).split())[:200]
+        address = recipient.email or (user.email if user is not None else "")
+        notification = Notification(
+            municipality=municipality,
+            event=event,
+            channel=Notification.Channel.EMAIL,
+            recipient=user,
+            address=address,
+            language=language,
+            subject=subject,
         )
-    phone = getattr(user, "phone", "") if user is not None else ""
-    if phone and wording.sms_text:
-        sms_settings = selectors.sms_settings_get(municipality=municipality)
-        if sms_settings is not None and sms_settings.enabled:
-            _notify_sms(
-                municipality=municipality,
-                event=event,
-                user=user,
-                phone=phone,
-                language=language,
-                text=render(wording.sms_text, values),
-            )
-    return notification
+        if address:
+            mails.append((notification, subject, render(wording.body, values)))
+        else:
+            notification.status = Notification.Status.FAILED
+            notification.error = _("No e-mail address.")
+        rows.append(notification)
+        phone = getattr(user, "phone", "") if user is not None else ""
+        if phone and wording.sms_text:
+            if sms_settings is None:
+                sms_settings = selectors.sms_settings_get(municipality=municipality) or False
+            if sms_settings and sms_settings.enabled:
+                texts.append((recipient, language, render(wording.sms_text, values)))
+    Notification.objects.bulk_create(rows)
+    if mails:
+        messages = [
+            {"notification_id": n.pk, "subject": subject, "body": body}
+            for n, subject, body in mails
+        ]
+        transaction.on_commit(lambda: _queue_emails(municipality.pk, messages))
+    for recipient, language, text in texts:
+        _notify_sms(
+            municipality=municipality,
+            event=event,
+            user=recipient.user,
+            phone=recipient.user.phone,
+            language=language,
+            text=text,
+        )
+    return rows
+
+
+def _queue_emails(municipality_id: int, messages: list[dict]) -> None:
+    from revier.notifications.tasks import send_notification_email, send_notification_emails
+
+    if len(messages) == 1:
+        send_notification_email.delay(municipality_id=municipality_id, **messages[0])
+        return
+    for start in range(0, len(messages), QUEUE_BATCH):
+        send_notification_emails.delay(
+            municipality_id=municipality_id, messages=messages[start : start + QUEUE_BATCH]
+        )
 
 
 def _notify_sms(*, municipality, event, user, phone, language, text) -> Notification:
@@ -144,12 +197,6 @@ def notification_attempt_failed(*, notification: Notification, error: str, final
         notification.status = Notification.Status.FAILED
         fields.append("status")
     notification.save(update_fields=fields)
-
-
-def _mark_failed(notification: Notification, error: str) -> None:
-    notification.status = Notification.Status.FAILED
-    notification.error = error[:MAX_ERROR]
-    notification.save(update_fields=["status", "error"])
 
 
 @transaction.atomic

@@ -34,6 +34,15 @@ def _retry(task, exc: Exception) -> str:
     raise task.retry(exc=exc, countdown=backoff(request.retries))
 
 
+@shared_task(name="revier.notifications.tasks.send_notification_emails", queue="mail")
+def send_notification_emails(*, municipality_id: int, messages: list[dict]) -> int:
+    """Many e-mails of one change (a bulk status change), queued as one message: each then goes
+    out as its own task with its own retries, so one refused address holds up nobody else."""
+    for message in messages:
+        send_notification_email.delay(municipality_id=municipality_id, **message)
+    return len(messages)
+
+
 @shared_task(
     name="revier.notifications.tasks.send_notification_email",
     bind=True,
