@@ -25,13 +25,11 @@ def test_privacy_and_notification_pages_have_no_serious_violations(
     browser,
     demo,  # noqa: F811
     language,
-    settings,
 ):
     from revier.accounts.models import User
     from revier.notifications.models import Notification
     from revier.tenancy.models import Municipality
 
-    settings.MUNICIPALITY_URLCONF = "tests.privacy.urls_municipality"
     zeitz = Municipality.objects.get(slug="zeitz")
     admin = User.objects.get(email="administrator@zeitz.example")
     enable_totp(admin)

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 LIST = "/zeitz/backoffice/datenschutz/aufbewahrung/"
 
 
-@pytest.fixture(autouse=True)
-def _urls(settings):
-    settings.MUNICIPALITY_URLCONF = "tests.privacy.urls_municipality"
-
-
 def test_task_anonymises_or_deletes_only_cases_past_their_policy(zeitz, naumburg):
     admin = make_staff(zeitz)
     anna = make_user("anna@example.org")
