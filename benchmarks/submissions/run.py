@@ -14,7 +14,7 @@ commit, as a Celery worker on the same machine would. A submission counts when i
 
 Timings per phase come from wrappers around ``receipt_pdf`` (the PDF) and ``delivery_run``
 (encrypt + HTTP to the server + its decryption); the PDF is also timed alone, in one process
-without load. ``--profile`` profiles worker 0 with cProfile and prints the top functions.
+without load. ``--profile`` profiles worker 0 with cProfile (CPU time) and prints the top functions.
 
 Usage: ``.venv/bin/python benchmarks/submissions/run.py [--workers 4] [--seconds 20]
 [--profile] [--json FILE]``
@@ -243,7 +243,8 @@ def child_work(setup: dict, index: int, start_at: float, seconds: float, profile
     if profile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        # CPU time, not wall time: waiting on PostgreSQL or the server is not what to cut.
+        profiler = cProfile.Profile(time.process_time)
     time.sleep(max(0.0, start_at - time.time()))
     cpu_start = time.process_time()
     end = start_at + seconds

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
-from revier.applications.models import Application, RetentionPolicy, Upload
+from revier.applications.models import Application, ReferenceCounter, RetentionPolicy, Upload
 from revier.applications.services import retention_policy_set
 from revier.applications.tasks import apply_retention
 from revier.core.models import AuditLogEntry
@@ -71,9 +71,16 @@ def test_api_validation_errors_by_path(zeitz, dog_form, resident):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     errors = response.json()["errors"]
-    assert errors[FILE_KEY] == ["The file must be of type PDF, JPEG, PNG."]
+    # Every problem in one answer, each at its place.
+    assert errors == {
+        "G60000086/F60000227": ["This field is required."],
+        "G60000086/F60000229": ["Enter a valid date (YYYY-MM-DD)."],
+        FILE_KEY: ["The file must be of type PDF, JPEG, PNG."],
+    }
     with scopes_disabled():
         assert not Application.objects.exists()  # nothing half-stored
+        # Checked before a reference number was drawn: no number is spent on a refusal.
+        assert not ReferenceCounter.objects.exists()
 
 
 def test_api_requires_authentication(zeitz, dog_form):

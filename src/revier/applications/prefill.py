@@ -117,8 +117,8 @@ def prefill_answers(*, tree: list[dict], user) -> dict[str, str]:
 def prefill_fields(*, version, user) -> dict:
     """``raw`` and ``data`` a new application starts with, for ``Application.objects.create(
     ..., **prefill_fields(version=version, user=actor))`` in ``services.application_start``."""
-    from revier.forms.selectors import form_version_tree
+    from revier.forms.schema import form_version_compiled
 
-    tree = form_version_tree(version)
+    tree = form_version_compiled(version).tree  # built once per published version
     raw = {"values": prefill_answers(tree=tree, user=user), "counts": {}}
     return {"raw": raw, "data": answers.to_data(tree, raw)}

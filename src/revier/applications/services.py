@@ -56,7 +56,9 @@ def reference_reserve(*, municipality) -> str:
     """The next reference number of the municipality, e.g. ``ZEI-2026-000123``.
 
     A counter row per municipality and year, incremented under a row lock: concurrent starts
-    wait for each other instead of drawing the same number.
+    wait for each other instead of drawing the same number. The lock lasts until the caller's
+    transaction ends, so call it in a short one (see ``application_submit_api``). Numbers are
+    unique and increasing, not gapless: one drawn for a submission that then fails is not reused.
     """
     year = timezone.localdate().year
     with transaction.atomic():
@@ -77,12 +79,24 @@ def reference_reserve(*, municipality) -> str:
 # --- starting and filling in --------------------------------------------------------------------
 
 
-@transaction.atomic
-def application_start(
-    *, municipality, version: FormVersion, actor, organisation=None, service_name: str = ""
-) -> Application:
+def _check_open(version: FormVersion) -> None:
     if version.status != FormVersion.Status.PUBLISHED:
         raise ValidationError(_("This form is not open for applications."))
+
+
+@transaction.atomic
+def application_start(
+    *,
+    municipality,
+    version: FormVersion,
+    actor,
+    organisation=None,
+    service_name: str = "",
+    reference: str = "",
+) -> Application:
+    """A new draft. ``reference`` is a number drawn before (``reference_reserve``), else one is
+    drawn now."""
+    _check_open(version)
     if (
         organisation is not None
         and not actor.memberships.filter(organisation=organisation).exists()
@@ -90,7 +104,7 @@ def application_start(
         raise PermissionDenied(_("You are not a member of this organisation."))
     return Application.objects.create(
         municipality=municipality,
-        reference=reference_reserve(municipality=municipality),
+        reference=reference or reference_reserve(municipality=municipality),
         form_version=version,
         leika=version.form.leika,
         service_name=(service_name or version.title)[:300],
@@ -501,6 +515,11 @@ def application_submit_api(
             if stored.request_hash != body_hash:
                 raise IdempotencyConflict
             return stored.status_code, stored.response
+    # Everything that can be wrong with the request is found before a number is drawn or a row
+    # written; the number is drawn in its own short transaction, so concurrent submissions do
+    # not queue behind each other's receipt and encryption for the counter's row lock.
+    cleaned, uploads = _api_prepare(version=version, data=data, files=files)
+    reference = reference_reserve(municipality=municipality)
     try:
         with transaction.atomic():
             if idempotency_key:
@@ -514,7 +533,12 @@ def application_submit_api(
                     status_code=0,
                 )
             application = _api_create(
-                municipality=municipality, version=version, actor=actor, data=data, files=files
+                municipality=municipality,
+                version=version,
+                actor=actor,
+                reference=reference,
+                cleaned=cleaned,
+                uploads=uploads,
             )
             application = application_submit(
                 application=application,
@@ -538,13 +562,18 @@ def application_submit_api(
         return stored.status_code, stored.response
 
 
-def _api_create(*, municipality, version, actor, data, files) -> Application:
+def _api_prepare(*, version, data, files) -> tuple[dict, list]:
+    """Check an API submission without writing anything: the answers as the JSON Schema wants
+    them, and the files (size, type by content). Returns the cleaned answers and
+    ``[(path, CheckedUpload)]``; raises ``ValidationError`` keyed by path with every problem."""
+    _check_open(version)
     if not isinstance(data, dict):
         raise ValidationError({"data": [_("Send the answers as a JSON object.")]})
-    tree = form_version_compiled(version).tree
+    compiled = form_version_compiled(version)
+    tree = compiled.tree
     cleaned, found, errors = _api_files(tree, data, files)
     file_fields = _file_fields(tree)
-    application = application_start(municipality=municipality, version=version, actor=actor)
+    uploads = []
     for path, (filename, content) in found.items():
         generic = re.sub(r"/\d+(?=/|$)", "/*", path)
         field = file_fields.get(generic)
@@ -552,22 +581,33 @@ def _api_create(*, municipality, version, actor, data, files) -> Application:
             errors[path] = [_("There is no file field at this place.")]
             continue
         try:
-            checked = check_upload(field=field, filename=filename, content=content)
+            uploads.append((path, check_upload(field=field, filename=filename, content=content)))
         except UploadRefused as exc:
             errors[path] = [str(exc)]
-            continue
-        Upload.objects.create(
+    # Every problem in one answer; a file's own error wins over "required" for its place.
+    errors = {**validate_answers(version, cleaned, compiled=compiled), **errors}
+    if errors:
+        raise ValidationError(errors)
+    return cleaned, uploads
+
+
+def _api_create(*, municipality, version, actor, reference, cleaned, uploads) -> Application:
+    application = application_start(
+        municipality=municipality, version=version, actor=actor, reference=reference
+    )
+    Upload.objects.bulk_create(
+        Upload(
             municipality=municipality,
             application=application,
             path=path,
             filename=checked.filename,
             content_type=checked.content_type,
-            size=len(content),
+            size=len(checked.content),
             sha256=checked.sha256,
-            content=content,
+            content=checked.content,
         )
-    if errors:
-        raise ValidationError(errors)
+        for path, checked in uploads
+    )
     application.data = cleaned
     application.save(update_fields=["data", "updated_at"])
     return application

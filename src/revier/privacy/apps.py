@@ -21,4 +21,3 @@ class PrivacyConfig(AppConfig):
                 _("How long closed cases are kept, then anonymised or deleted."),
             )
         )
-
