@@ -346,20 +346,27 @@ def main() -> None:
     )
 
     def spawn(kind: str, payload, **kwargs) -> subprocess.Popen:
-        return subprocess.Popen(
+        # stderr into a file, not a pipe: the children log every HTTP request, and a pipe
+        # nobody reads until the end fills up (64 KB) and stops the child mid-run — which
+        # made three of four workers stand still for the second half of earlier runs.
+        log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (removed when the run ends)
+        proc = subprocess.Popen(
             [sys.executable, __file__, "--child", kind, "--args", json.dumps(payload)],
             env=env,
             cwd=REPO,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=log,
             text=True,
             **kwargs,
         )
+        proc.log = log
+        return proc
 
     def result_of(proc: subprocess.Popen, timeout: float) -> dict:
-        out, err = proc.communicate(timeout=timeout)
+        out, _err = proc.communicate(timeout=timeout)
         if proc.returncode != 0:
-            raise SystemExit(f"child failed:\n{err[-4000:]}")
+            proc.log.seek(0)
+            raise SystemExit(f"child failed:\n{proc.log.read()[-4000:]}")
         return json.loads(out.strip().splitlines()[-1])
 
     servers = [
@@ -412,6 +419,8 @@ def main() -> None:
         "attachment_kb": len(ATTACHMENT) // 1024,
         "receipt_kb": round(setup["receipt_bytes"] / 1024, 1),
         "submissions": count,
+        # Each worker's count: a worker that stood still (a lock, a full pipe) shows here.
+        "per_worker": [r["count"] for r in results],
         "per_second": round(rate, 2),
         "goal_met": rate >= GOAL,
         "deliveries": statuses,
