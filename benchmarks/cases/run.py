@@ -25,13 +25,14 @@ import os
 import platform
 import random
 import secrets
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_common import PG_ADMIN_URL, admin_sql, summary
+
 LEIKAS = [f"991020131{n:05d}" for n in range(20)]
 STATUSES = [
     ("received", "open", 0.25),
@@ -42,29 +43,6 @@ STATUSES = [
 ]
 NAMES = ["Schmidt", "Müller", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker"]
 GIVEN = ["Anna", "Paul", "Marie", "Lukas", "Sophie", "Jonas", "Emma", "Felix"]
-
-
-def admin_sql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-        conn.execute(sql)
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))
-    return ordered[index]
-
-
-def summary(samples: list[float]) -> dict:
-    ms = [s * 1000 for s in samples]
-    return {
-        "n": len(ms),
-        "p50_ms": round(statistics.median(ms), 2),
-        "p95_ms": round(percentile(ms, 95), 2),
-        "p99_ms": round(percentile(ms, 99), 2),
-    }
 
 
 def main() -> int:

@@ -33,7 +33,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, str(REPO / "benchmarks"))
+from bench_common import PG_ADMIN_URL, admin_sql  # noqa: E402 (after the path is set)
+
 LEIKA = "99089001001000"
 FIELDS = 40
 ATTACHMENT = b"%PDF-1.7\n" + b"0" * (200 * 1024) + b"\n%%EOF"  # 200 KB "scan"
@@ -283,13 +285,6 @@ def child_work(setup: dict, index: int, start_at: float, seconds: float, profile
 # --- parent -------------------------------------------------------------------------------------
 
 
-def _admin_sql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-        conn.execute(sql)
-
-
 def _delivery_statuses(url: str) -> dict[str, int]:
     import psycopg
 
@@ -372,7 +367,7 @@ def main() -> None:
     servers = [
         spawn("server", f"{LEIKA[:-1]}{n}", stdin=subprocess.PIPE) for n in range(args.workers)
     ]
-    _admin_sql(f"CREATE DATABASE {name}")
+    admin_sql(f"CREATE DATABASE {name}")
     try:
         configs = [json.loads(p.stdout.readline()) for p in servers]
         setup = result_of(spawn("setup", configs), 600)
@@ -400,7 +395,7 @@ def main() -> None:
         for p in servers:
             if p.poll() is None:
                 p.kill()
-        _admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         data_dir.cleanup()
 
     count = sum(r["count"] for r in results)
