@@ -11,14 +11,17 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 
-def provider_origins(request) -> list[str]:
-    """``scheme://host[:port]`` of each configured OIDC provider (operator admin or settings)."""
+def provider_origins(request, apps=None) -> list[str]:
+    """``scheme://host[:port]`` of each configured OIDC provider (operator admin or settings),
+    or of the given social ``apps``."""
     from allauth.socialaccount.adapter import get_adapter
 
     from revier.accounts.oidc import OIDCProvider
 
+    if apps is None:
+        apps = get_adapter(request).list_apps(request, provider=OIDCProvider.id)
     origins = []
-    for app in get_adapter(request).list_apps(request, provider=OIDCProvider.id):
+    for app in apps:
         url = urlsplit((app.settings or {}).get("server_url", ""))
         if url.scheme in ("https", "http") and url.netloc:
             origin = f"{url.scheme}://{url.netloc}"

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.accounts import oidc
-from revier.accounts.middleware import allow_provider_forms
+from revier.accounts.middleware import allow_provider_forms, provider_origins
 from revier.accounts.models import TrustLevel
 from revier.applications import answers, selectors, services
 from revier.applications.models import Application
@@ -76,6 +76,7 @@ def application_start(request, leika: str):
     # login is no eID login (ADR 0009).
     current = oidc.session_trust_level(request)
     if not oidc.meets(current, local.min_trust_level):
+        providers = oidc.oidc_providers(request)
         response = render(
             request,
             "applications/trust_level_needed.html",
@@ -83,13 +84,14 @@ def application_start(request, leika: str):
                 "service": local.service,
                 "required_label": TrustLevel(local.min_trust_level).label,
                 "current_label": TrustLevel(current).label if current else "",
-                "providers": oidc.oidc_providers(request),
+                "providers": providers,
                 "next_url": request.get_full_path(),
             },
             status=403,
         )
-        # Its buttons post to the provider's login (see accounts.middleware).
-        return allow_provider_forms(request, response)
+        # Its buttons post to the providers' login (see accounts.middleware).
+        origins = provider_origins(request, apps=[p.app for p in providers])
+        return allow_provider_forms(request, response, origins)
     memberships = list(request.user.memberships.select_related("organisation"))
     error = ""
     if request.method == "POST":
