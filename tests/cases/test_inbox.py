@@ -38,7 +38,12 @@ def test_filters_and_sort(client, zeitz, worker):
         due_date=today - dt.timedelta(days=30),
     )
     client.force_login(worker)
-    assert _refs(client.get(INBOX)) == sorted(x.reference for x in [a, b, c, d])
+    page = client.get(INBOX)
+    assert _refs(page) == sorted(x.reference for x in [a, b, c, d])
+    # The filter's shortcut to one's own open cases, next to "Show all".
+    html = page.content.decode()
+    assert f'href="{INBOX}?assignee=mine&amp;kind=open">My open cases</a>' in html
+    assert f'href="{INBOX}">Show all</a>' in html
     assert _refs(client.get(INBOX + "?status=in_progress")) == [b.reference]
     assert _refs(client.get(INBOX + "?kind=waiting")) == [c.reference]
     assert _refs(client.get(INBOX + f"?office={office.pk}")) == [b.reference]

@@ -90,6 +90,7 @@ def test_sent_list_filters_and_query_count_is_constant(admin_client, zeitz, naum
         response = admin_client.get(BASE + "versand/")
     assert response.context["page"].paginator.count == 3
     assert "naumburg.example" not in response.content.decode()
+    assert "Status changed" in response.content.decode()  # the event by its name
     failed = admin_client.get(BASE + "versand/?status=failed")
     assert [n.status for n in failed.context["page"].object_list] == ["failed"]
     assert admin_client.get(BASE + "versand/?status=bogus").status_code == 400

@@ -80,6 +80,14 @@ class Notification(TenantOwnedModel):
             ),
         ]
 
+    @property
+    def event_label(self) -> str:
+        """The event's name for people (an event no longer shipped shows its key)."""
+        from revier.notifications.events import event_get
+
+        event = event_get(self.event)
+        return str(event.label) if event is not None else self.event
+
 
 class SmsSettings(TenantOwnedModel):
     """How a municipality sends SMS: the plugin (``revier.notifications.sms``) and its options;

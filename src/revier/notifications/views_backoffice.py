@@ -150,7 +150,7 @@ def sent_list(request):
     return render_backoffice(
         request,
         "notifications/backoffice/sent_list.html",
-        {"form": form, "page": page, "event_labels": {k: e.label for k, e in EVENTS.items()}},
+        {"form": form, "page": page},
         section="notifications_sent",
         status=400 if form.is_bound and form.errors else 200,
     )
