@@ -488,16 +488,15 @@ def case_bulk_status_change(
             )
         # Every case of one status kind gets the same values: one UPDATE per kind rather than
         # bulk_update's CASE over a thousand rows.
-        by_kind: dict[str, list[int]] = {}
+        by_kind: dict[str, list[Case]] = {}
         for c in cases:
-            by_kind.setdefault(c.status_kind, []).append(c.pk)
-        for kind, pks in by_kind.items():
-            example = next(c for c in cases if c.status_kind == kind)
-            Case.objects.filter(pk__in=pks).update(
+            by_kind.setdefault(c.status_kind, []).append(c)
+        for kind, group in by_kind.items():
+            Case.objects.filter(pk__in=[c.pk for c in group]).update(
                 status=to_status,
                 status_kind=kind,
-                waiting_since=example.waiting_since,
-                closed_at=example.closed_at,
+                waiting_since=group[0].waiting_since,
+                closed_at=group[0].closed_at,
                 updated_at=now,
                 **({"result": result} if result else {}),
             )
