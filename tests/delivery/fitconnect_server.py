@@ -6,7 +6,9 @@ attachments) so the PyPI ``fitconnect`` client can fetch what was sent. Unlike t
 delivery service it also plays the receiving authority: on submit it decrypts everything with
 its private key — with ``cryptography`` primitives, independent of the sender's jwcrypto code —
 checks every hash and validates the metadata against the schema shipped in the ``fitconnect``
-package, and refuses the submission (RFC 7807) when anything is wrong.
+package, and refuses the submission (RFC 7807) when anything is wrong. With
+``open_on_submit=False`` it accepts as the real service does (JWE headers checked, nothing
+decrypted) and ``open_received()`` does the authority's part later.
 """
 
 from __future__ import annotations
@@ -69,8 +71,10 @@ class Refused(Exception):
         self.status, self.slug, self.title, self.detail = status, slug, title, detail
 
 
-def jwe_decrypt(token: str, *, key: rsa.RSAPrivateKey, kid: str) -> tuple[dict, bytes]:
-    """Decrypt a JWE compact token (RSA-OAEP-256 + A256GCM) with plain ``cryptography``."""
+def jwe_header(token: str, *, kid: str) -> tuple[list[str], dict]:
+    """The compact parts and protected header of a JWE, checked as the delivery service checks
+    them on submit (it cannot decrypt): five parts, RSA-OAEP-256 + A256GCM, no ``zip``, the
+    destination's ``kid``."""
     parts = token.strip().split(".")
     if len(parts) != 5:
         raise Refused(422, "encryption-issue", "Not a JWE", "expected 5 compact parts")
@@ -84,6 +88,12 @@ def jwe_decrypt(token: str, *, key: rsa.RSAPrivateKey, kid: str) -> tuple[dict, 
         raise Refused(422, "encryption-issue", "Compression not allowed", "zip is set")
     if header.get("kid") != kid:
         raise Refused(422, "unknown-kid", "Unknown key", f"kid {header.get('kid')!r}")
+    return parts, header
+
+
+def jwe_decrypt(token: str, *, key: rsa.RSAPrivateKey, kid: str) -> tuple[dict, bytes]:
+    """Decrypt a JWE compact token (RSA-OAEP-256 + A256GCM) with plain ``cryptography``."""
+    parts, header = jwe_header(token, kid=kid)
     try:
         cek = key.decrypt(
             b64url_decode(parts[1]),
@@ -138,8 +148,12 @@ class Submission:
 
 
 class FitConnectServer:
-    def __init__(self, *, client_id="revier-sender", client_secret=None):
+    def __init__(self, *, client_id="revier-sender", client_secret=None, open_on_submit=True):
         self.client_id = client_id
+        # True: on submit, play the receiving authority at once (decrypt, check, refuse).
+        # False: accept like the real delivery service, which only checks the JWE headers and
+        # never holds the private key; ``open_received()`` plays the authority afterwards.
+        self.open_on_submit = open_on_submit
         self.client_secret = client_secret or secrets.token_urlsafe(24)
         self.tokens: set[str] = set()
         self.destinations: dict[str, Destination] = {}
@@ -314,15 +328,36 @@ class FitConnectServer:
                 422, "missing-attachments", "Announced attachments missing", ", ".join(missing)
             )
         request = _json(body)
+        encrypted_metadata = request.get("encryptedMetadata", "")
+        encrypted_data = request.get("encryptedData", "")
+        if self.open_on_submit:
+            self._open(submission, encrypted_metadata, encrypted_data)
+        else:
+            kid = self.destinations[submission.destination_id].kid
+            for token in (encrypted_metadata, encrypted_data, *submission.attachments.values()):
+                jwe_header(token, kid=kid)
+        submission.status = "submitted"
+        submission.encrypted_metadata = encrypted_metadata
+        submission.encrypted_data = encrypted_data
+        answer = {
+            "destinationId": submission.destination_id,
+            "submissionId": submission.submission_id,
+            "caseId": submission.case_id,
+        }
+        return 202, "application/json", json.dumps(answer).encode()
+
+    def _open(self, submission: Submission, encrypted_metadata: str, encrypted_data: str):
+        """The receiving authority's side: decrypt every part with the destination's private
+        key, validate the metadata, check every hash; fills ``submission`` or raises."""
         destination = self.destinations[submission.destination_id]
         decrypt = {"key": destination.key, "kid": destination.kid}
-        header, metadata_raw = jwe_decrypt(request.get("encryptedMetadata", ""), **decrypt)
+        header, metadata_raw = jwe_decrypt(encrypted_metadata, **decrypt)
         headers_seen = [header]
         metadata = json.loads(metadata_raw)
         errors = [e.message for e in metadata_schema_validator().iter_errors(metadata)]
         if errors:
             raise Refused(422, "metadata-schema", "Metadata invalid", "; ".join(errors))
-        header, data = jwe_decrypt(request.get("encryptedData", ""), **decrypt)
+        header, data = jwe_decrypt(encrypted_data, **decrypt)
         headers_seen.append(header)
         structure = metadata["contentStructure"]
         if hashlib.sha512(data).hexdigest() != structure["data"]["hash"]["content"]:
@@ -339,17 +374,21 @@ class FitConnectServer:
             contents[attachment_id] = content
         if metadata["publicServiceType"]["identifier"] != submission.service_type["identifier"]:
             raise Refused(422, "metadata-mismatch", "Service differs", "publicServiceType")
-        submission.status = "submitted"
-        submission.encrypted_metadata = request["encryptedMetadata"]
-        submission.encrypted_data = request["encryptedData"]
         submission.metadata, submission.data = metadata, data
         submission.headers, submission.attachment_contents = headers_seen, contents
-        answer = {
-            "destinationId": submission.destination_id,
-            "submissionId": submission.submission_id,
-            "caseId": submission.case_id,
-        }
-        return 202, "application/json", json.dumps(answer).encode()
+
+    def open_received(self) -> dict[str, str]:
+        """Open every submission accepted without opening (``open_on_submit=False``), as the
+        receiving authority would; returns ``{submission id: problem}`` for those that fail."""
+        problems = {}
+        for submission in self.submitted():
+            if submission.metadata is not None:
+                continue
+            try:
+                self._open(submission, submission.encrypted_metadata, submission.encrypted_data)
+            except Refused as exc:
+                problems[submission.submission_id] = f"{exc.title}: {exc.detail}"
+        return problems
 
     def _get_submission(self, submission_id, **_):
         s = self._get_submission_obj(submission_id)

@@ -235,6 +235,53 @@ def test_tampered_ciphertext_is_refused_by_the_receiver(
     assert fitconnect_server.submitted() == []
 
 
+def test_accepting_like_the_real_service_and_opening_later(
+    zeitz_scope,
+    fitconnect_route,
+    fitconnect_server,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    """The real delivery service checks JWE headers only; the authority opens later. The
+    submissions benchmark relies on this mode, so it must catch what opening at once catches."""
+    fitconnect_server.open_on_submit = False
+    package = make_package(zeitz_scope)
+    delivery = enqueue(zeitz_scope, django_capture_on_commit_callbacks)
+    assert delivery.status == Delivery.Status.DELIVERED
+    [submission] = fitconnect_server.submitted()
+    assert submission.metadata is None  # accepted, not opened
+    assert fitconnect_server.open_received() == {}
+    assert submission.data == package.data
+    assert sorted(submission.attachment_contents.values()) == sorted(
+        a.content for a in package.attachments
+    )
+
+    # A tampered part passes the header check, and opening reports it.
+    original = crypto.jwe_encrypt
+
+    def tampered(plaintext, *, key):
+        token = original(plaintext, key=key).split(".")
+        token[3] = token[3][:-2] + ("AA" if token[3][-2:] != "AA" else "BA")
+        return ".".join(token)
+
+    monkeypatch.setattr(crypto, "jwe_encrypt", tampered)
+    second = enqueue(zeitz_scope, django_capture_on_commit_callbacks, reference="ZTZ-2026-000002")
+    assert second.status == Delivery.Status.DELIVERED
+    problems = fitconnect_server.open_received()
+    assert list(problems) == [second.submission_id]
+    assert problems[second.submission_id].startswith("Decryption failed")
+
+    # A header the destination cannot open is refused at once, as by the real service.
+    monkeypatch.setattr(
+        crypto,
+        "jwe_encrypt",
+        lambda plaintext, *, key: "e30." + original(plaintext, key=key).split(".", 1)[1],
+    )
+    third = enqueue(zeitz_scope, django_capture_on_commit_callbacks, reference="ZTZ-2026-000003")
+    assert third.status == Delivery.Status.FAILED
+    assert "Wrong algorithms" in third.last_error
+
+
 def test_wrong_client_secret_fails_with_the_oauth_error(
     zeitz_scope, fitconnect_route, fitconnect_server, django_capture_on_commit_callbacks
 ):

@@ -1,5 +1,7 @@
 """The built-in back-office route (default) and the e-mail fallback."""
 
+import base64
+import dataclasses
 import json
 
 import pytest
@@ -8,6 +10,7 @@ from jwcrypto import jwk
 
 from revier.delivery import crypto
 from revier.delivery.models import Delivery, MunicipalityKey, ReceivedPackage
+from revier.delivery.package import DeliveryPackage
 from revier.delivery.services import delivery_enqueue, delivery_route_set, received_package_open
 from revier.delivery.tasks import deliver_package
 from tests.delivery.conftest import LEIKA, make_package
@@ -112,4 +115,33 @@ def test_enqueue_needs_the_packages_municipality_as_scope(zeitz, naumburg):
 
 def test_package_survives_persistence(zeitz):
     package = make_package(zeitz)
-    assert type(package).from_json(package.to_json()) == package
+    blob = package.to_bytes()
+    assert type(package).from_bytes(blob) == package
+    # Contents are stored raw, not base64: the container adds only its JSON header.
+    contents = len(package.data) + sum(len(a.content) for a in package.attachments)
+    assert contents < len(blob) < contents + 2048
+
+
+def test_package_of_the_earlier_json_format_is_still_read(zeitz):
+    """Deliveries waiting at an upgrade were stored as JSON with base64 contents."""
+    package = make_package(zeitz)
+    raw = dataclasses.asdict(package)
+    raw["data"] = base64.b64encode(package.data).decode()
+    raw["application_date"] = package.application_date.isoformat()
+    raw["attachments"] = [
+        {**dataclasses.asdict(a), "content": base64.b64encode(a.content).decode()}
+        for a in package.attachments
+    ]
+    if package.payment is not None:
+        stamp = package.payment.transaction_timestamp
+        raw["payment"]["gross_amount"] = str(package.payment.gross_amount)
+        raw["payment"]["transaction_timestamp"] = stamp.isoformat() if stamp else None
+    assert type(package).from_bytes(json.dumps(raw).encode()) == package
+
+
+def test_broken_package_container_is_refused(zeitz):
+    blob = make_package(zeitz).to_bytes()
+    with pytest.raises(ValueError, match="truncated"):
+        DeliveryPackage.from_bytes(blob[:-1])
+    with pytest.raises(ValueError, match="trailing"):
+        DeliveryPackage.from_bytes(blob + b"x")

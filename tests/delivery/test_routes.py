@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from django_scopes import scope
 
-from revier.delivery import selectors
+from revier.delivery import crypto, selectors
 from revier.delivery.models import DeliveryRoute
 from revier.delivery.services import delivery_route_set
 
@@ -136,3 +136,26 @@ def test_secrets_survive_a_secret_key_rotation_with_fallback(zeitz, settings):
         settings.SECRET_KEY_FALLBACKS = []
         with pytest.raises(ValueError, match="SECRET_KEY_FALLBACKS"):
             selectors.delivery_route_options(route=route)
+
+
+def test_sealing_is_authenticated_and_reads_the_earlier_fernet_format(settings):
+    import base64
+
+    from cryptography.fernet import Fernet
+
+    sealed = crypto.seal(b"Anna Schmidt", purpose="delivery.package")
+    assert sealed.startswith(crypto.SEALED_MAGIC) and b"Anna" not in sealed
+    assert crypto.unseal(sealed, purpose="delivery.package") == b"Anna Schmidt"
+    # Another purpose, or one flipped bit, does not open.
+    with pytest.raises(ValueError, match="SECRET_KEY"):
+        crypto.unseal(sealed, purpose="delivery.municipality-key")
+    tampered = sealed[:-1] + bytes([sealed[-1] ^ 1])
+    with pytest.raises(ValueError, match="SECRET_KEY"):
+        crypto.unseal(tampered, purpose="delivery.package")
+    # Values sealed with Fernet by earlier versions (same key derivation) still open.
+    key = base64.urlsafe_b64encode(crypto._derived_key(settings.SECRET_KEY, "delivery.package"))
+    legacy = Fernet(key).encrypt(b"Anna Schmidt")
+    assert crypto.unseal(legacy, purpose="delivery.package") == b"Anna Schmidt"
+    assert crypto.unseal_json(
+        Fernet(key).encrypt(b'{"a": 1}').decode(), purpose="delivery.package"
+    ) == {"a": 1}

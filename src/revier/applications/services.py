@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -55,25 +55,27 @@ def reference_prefix(municipality) -> str:
 def reference_reserve(*, municipality) -> str:
     """The next reference number of the municipality, e.g. ``ZEI-2026-000123``.
 
-    A counter row per municipality and year, incremented under a row lock: concurrent starts
-    wait for each other instead of drawing the same number. The lock lasts until the caller's
-    transaction ends, so call it in a short one (see ``application_submit_api``). Numbers are
-    unique and increasing, not gapless: one drawn for a submission that then fails is not reused.
+    A counter row per municipality and year, created or incremented by one atomic upsert
+    (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, PostgreSQL and SQLite ≥ 3.35): concurrent
+    callers are serialised on the row and never draw the same number. Inside a transaction the
+    row stays locked until it ends, so call it in a short one or none (see
+    ``application_submit_api``). Numbers are unique and increasing, not gapless: one drawn for a
+    submission that then fails is not reused.
     """
     year = timezone.localdate().year
-    with transaction.atomic():
-        counter = ReferenceCounter.objects.select_for_update().filter(year=year).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    counter = ReferenceCounter.objects.create(
-                        municipality=municipality, year=year, last_number=0
-                    )
-            except IntegrityError:
-                counter = ReferenceCounter.objects.select_for_update().get(year=year)
-        counter.last_number += 1
-        counter.save(update_fields=["last_number"])
-        return f"{reference_prefix(municipality)}-{year}-{counter.last_number:06d}"
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    # Raw SQL because the ORM has no upsert returning the new value; the municipality is
+    # explicit in the statement, so it cannot leave the tenant. The table name is the model's,
+    # quoted; the values are bound parameters.
+    sql = (
+        f"INSERT INTO {table} (municipality_id, year, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT (municipality_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+        "RETURNING last_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [municipality.pk, year])
+        (number,) = cursor.fetchone()
+    return f"{reference_prefix(municipality)}-{year}-{number:06d}"
 
 
 # --- starting and filling in --------------------------------------------------------------------
@@ -93,15 +95,20 @@ def application_start(
     organisation=None,
     service_name: str = "",
     reference: str = "",
+    data: dict | None = None,
 ) -> Application:
     """A new draft. ``reference`` is a number drawn before (``reference_reserve``), else one is
-    drawn now."""
+    drawn now. ``data``: the complete answers, already checked (API), instead of the prefill."""
     _check_open(version)
     if (
         organisation is not None
         and not actor.memberships.filter(organisation=organisation).exists()
     ):
         raise PermissionDenied(_("You are not a member of this organisation."))
+    # Answers the FIM fields allow to take from the person's profile.
+    fields = prefill_fields(version=version, user=actor)
+    if data is not None:
+        fields["data"] = data
     return Application.objects.create(
         municipality=municipality,
         reference=reference or reference_reserve(municipality=municipality),
@@ -112,8 +119,7 @@ def application_start(
         organisation=organisation,
         email=getattr(actor, "email", "") or "",
         language=translation.get_language() or "",
-        # Answers the FIM fields allow to take from the person's profile.
-        **prefill_fields(version=version, user=actor),
+        **fields,
     )
 
 
@@ -249,7 +255,12 @@ def application_submit(
 ) -> Application:
     """Submit once: a second call (double click, replayed POST) returns the application as it
     is. Raises ``ValidationError`` (declaration missing, answers invalid: keyed by path)."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    # What the submission reads anyway comes in the same query (the lock stays on the row).
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("municipality", "form_version__form", "form_version__municipality")
+        .get(pk=application.pk)
+    )
     if locked.status != Status.DRAFT:
         return locked
     if not declaration:
@@ -309,7 +320,17 @@ def _complete(
     application.receipt = receipt_pdf(
         application=application, tree=tree, payment=payment, account=account
     )
-    application.save()
+    # The answers were saved before and do not change here: not sent again.
+    application.save(
+        update_fields=[
+            "status",
+            "receipt",
+            "declaration_at",
+            "submitted_at",
+            "pay_online",
+            "updated_at",
+        ]
+    )
     uploads = list(Upload.objects.filter(application=application).order_by("path"))
     schema_id = schema_uri(application.form_version)
     package = DeliveryPackage(
@@ -593,7 +614,7 @@ def _api_prepare(*, version, data, files) -> tuple[dict, list]:
 
 def _api_create(*, municipality, version, actor, reference, cleaned, uploads) -> Application:
     application = application_start(
-        municipality=municipality, version=version, actor=actor, reference=reference
+        municipality=municipality, version=version, actor=actor, reference=reference, data=cleaned
     )
     Upload.objects.bulk_create(
         Upload(
@@ -608,8 +629,6 @@ def _api_create(*, municipality, version, actor, reference, cleaned, uploads) ->
         )
         for path, checked in uploads
     )
-    application.data = cleaned
-    application.save(update_fields=["data", "updated_at"])
     return application
 
 

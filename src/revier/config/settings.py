@@ -157,6 +157,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-revier.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Parameters travel apart from the SQL text, bytes in binary: a 200 KB upload is not
+    # hex-escaped into a 400 KB literal for PostgreSQL to parse (ADR 0013).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker, background work -------------------------------------------------------------
@@ -424,5 +427,8 @@ LOGGING = {
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # httpx logs every request at INFO (four per FIT-Connect delivery); failures are logged
+        # by the code that made the request, with what it was for.
+        "httpx": {"level": "WARNING"},
     },
 }

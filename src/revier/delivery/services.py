@@ -114,7 +114,7 @@ def delivery_enqueue(*, package: DeliveryPackage) -> Delivery:
                 leika=package.leika,
                 service_name=package.service_name[:300],
                 plugin=route.plugin if route else DEFAULT_PLUGIN,
-                package_sealed=crypto.seal(package.to_json(), purpose=PACKAGE_PURPOSE),
+                package_sealed=crypto.seal(package.to_bytes(), purpose=PACKAGE_PURPOSE),
             )
     except IntegrityError:
         return Delivery.objects.get(reference=package.reference)
@@ -125,46 +125,57 @@ def delivery_enqueue(*, package: DeliveryPackage) -> Delivery:
     return delivery
 
 
+def _package_open(sealed: bytes) -> DeliveryPackage:
+    return DeliveryPackage.from_bytes(crypto.unseal(sealed, purpose=PACKAGE_PURPOSE))
+
+
 def delivery_package(*, delivery: Delivery) -> DeliveryPackage:
     sealed = Delivery.objects.values_list("package_sealed", flat=True).get(pk=delivery.pk)
-    return DeliveryPackage.from_json(crypto.unseal(sealed, purpose=PACKAGE_PURPOSE))
+    return _package_open(sealed)
 
 
 def _claim(delivery_id: int) -> Delivery | None:
     """Move the delivery to ``sending`` if nobody else is at it; None if there is nothing to do.
 
-    A row lock in one short transaction: two workers running the same task serialise here, and
-    the second sees ``sending`` (or ``delivered``) and leaves.
+    One conditional UPDATE on the status and attempt number just read: two workers running the
+    same task both try, the database applies them one after the other, and only the first still
+    matches — the second sees 0 rows and leaves. The row (with its package) is read once.
     """
     now = timezone.now()
-    with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().defer("package_sealed").get(pk=delivery_id)
-        if delivery.status in (Status.DELIVERED, Status.FAILED):
-            return None
-        if delivery.status == Status.SENDING and delivery.sending_since > now - SENDING_LEASE:
-            return None
-        delivery.status = Status.SENDING
-        delivery.attempts += 1
-        delivery.sending_since = now
-        delivery.next_attempt_at = None
-        delivery.save(
-            update_fields=["status", "attempts", "sending_since", "next_attempt_at", "updated_at"]
-        )
+    delivery = Delivery.objects.get(pk=delivery_id)
+    if delivery.status in (Status.DELIVERED, Status.FAILED):
+        return None
+    if delivery.status == Status.SENDING and delivery.sending_since > now - SENDING_LEASE:
+        return None
+    claim = {
+        "status": Status.SENDING,
+        "attempts": delivery.attempts + 1,
+        "sending_since": now,
+        "next_attempt_at": None,
+        "updated_at": now,
+    }
+    matched = Delivery.objects.filter(
+        pk=delivery_id, status=delivery.status, attempts=delivery.attempts
+    ).update(**claim)
+    if not matched:
+        return None
+    for key, value in claim.items():
+        setattr(delivery, key, value)
     return delivery
 
 
 def _finish(delivery: Delivery, **fields) -> Delivery:
     """Leave ``sending``; only the claim holder (same attempt number) may do so."""
-    with transaction.atomic():
-        current = Delivery.objects.select_for_update().defer("package_sealed").get(pk=delivery.pk)
-        if current.status != Status.SENDING or current.attempts != delivery.attempts:
-            logger.warning("delivery %s: claim lost before finishing", delivery.pk)
-            return current
-        for key, value in fields.items():
-            setattr(current, key, value)
-        current.sending_since = None
-        current.save()
-    return current
+    fields = {**fields, "sending_since": None, "updated_at": timezone.now()}
+    matched = Delivery.objects.filter(
+        pk=delivery.pk, status=Status.SENDING, attempts=delivery.attempts
+    ).update(**fields)
+    if not matched:
+        logger.warning("delivery %s: claim lost before finishing", delivery.pk)
+        return Delivery.objects.defer("package_sealed").get(pk=delivery.pk)
+    for key, value in fields.items():
+        setattr(delivery, key, value)
+    return delivery
 
 
 def delivery_run(*, delivery_id: int) -> Delivery:
@@ -178,7 +189,7 @@ def delivery_run(*, delivery_id: int) -> Delivery:
     try:
         plugin = register.get(plugin_id)
         options = selectors.delivery_route_options(route=route) if route else {}
-        package = delivery_package(delivery=delivery)
+        package = _package_open(delivery.package_sealed)
         result = plugin.deliver(package=package, options=options, delivery=delivery)
     except DeliveryRefused as exc:
         logger.warning("delivery %s refused: %s", delivery.pk, exc)
