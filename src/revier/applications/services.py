@@ -30,6 +30,7 @@ from revier.applications.prefill import prefill_fields
 from revier.applications.receipt import receipt_pdf
 from revier.applications.uploads import UploadRefused, check_upload
 from revier.core.audit import audit_log
+from revier.core.db import binary_values
 from revier.core.mail import send_templated_mail
 from revier.delivery.package import DeliveryPackage, PackageAttachment, PaymentInformation
 from revier.delivery.services import delivery_enqueue
@@ -331,7 +332,9 @@ def _complete(
             "updated_at",
         ]
     )
-    uploads = list(Upload.objects.filter(application=application).order_by("path"))
+    uploads = Upload.objects.filter(application=application)
+    contents = binary_values(uploads, "content")
+    uploads = list(uploads.defer("content").order_by("path"))
     schema_id = schema_uri(application.form_version)
     package = DeliveryPackage(
         municipality_id=application.municipality_id,
@@ -348,7 +351,7 @@ def _complete(
                 PackageAttachment(
                     filename=u.filename,
                     mime_type=u.content_type,
-                    content=bytes(u.content),
+                    content=contents[u.pk],
                     purpose="attachment",
                 )
                 for u in uploads

@@ -17,6 +17,7 @@ from django_scopes import get_scope
 from jwcrypto import jwk
 
 from revier.core.audit import audit_log
+from revier.core.db import binary_values
 from revier.delivery import crypto, envelope, selectors
 from revier.delivery.models import (
     Delivery,
@@ -130,8 +131,10 @@ def _package_open(sealed: bytes) -> DeliveryPackage:
 
 
 def delivery_package(*, delivery: Delivery) -> DeliveryPackage:
-    sealed = Delivery.objects.values_list("package_sealed", flat=True).get(pk=delivery.pk)
-    return _package_open(sealed)
+    sealed = binary_values(Delivery.objects.filter(pk=delivery.pk), "package_sealed")
+    if delivery.pk not in sealed:
+        raise Delivery.DoesNotExist(f"no delivery {delivery.pk} in the active municipality")
+    return _package_open(sealed[delivery.pk])
 
 
 def _claim(delivery_id: int) -> Delivery | None:
@@ -139,10 +142,10 @@ def _claim(delivery_id: int) -> Delivery | None:
 
     One conditional UPDATE on the status and attempt number just read: two workers running the
     same task both try, the database applies them one after the other, and only the first still
-    matches — the second sees 0 rows and leaves. The row (with its package) is read once.
+    matches — the second sees 0 rows and leaves.
     """
     now = timezone.now()
-    delivery = Delivery.objects.get(pk=delivery_id)
+    delivery = Delivery.objects.defer("package_sealed").get(pk=delivery_id)
     if delivery.status in (Status.DELIVERED, Status.FAILED):
         return None
     if delivery.status == Status.SENDING and delivery.sending_since > now - SENDING_LEASE:
@@ -189,7 +192,7 @@ def delivery_run(*, delivery_id: int) -> Delivery:
     try:
         plugin = register.get(plugin_id)
         options = selectors.delivery_route_options(route=route) if route else {}
-        package = _package_open(delivery.package_sealed)
+        package = delivery_package(delivery=delivery)
         result = plugin.deliver(package=package, options=options, delivery=delivery)
     except DeliveryRefused as exc:
         logger.warning("delivery %s refused: %s", delivery.pk, exc)
