@@ -1,11 +1,11 @@
-"""``binary_values``: binary columns read in binary format where possible, scoped as always."""
+"""Binary columns read in binary format where possible, scoped and counted as always."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import ScopeError, scope
 
-from revier.core.db import binary_values
+from revier.core.db import binary_values, values_list_binary
 from revier.delivery.models import Delivery
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,11 @@ def test_values_come_back_byte_for_byte_and_only_of_the_active_municipality(zeit
         assert type(values[mine.pk]) is bytes
         assert len(queries) == 1  # counted like any other query
         assert binary_values(Delivery.objects.filter(pk=theirs.pk), "package_sealed") == {}
+        # Text and number columns beside the binary one come back as their Python values.
+        rows = values_list_binary(
+            Delivery.objects.order_by("pk"), "reference", "attempts", "package_sealed"
+        )
+        assert rows == [("ZEI-2026-000001", 0, CONTENT)]
     # Fail-closed tenancy: without a scope the query is refused.
     with pytest.raises(ScopeError):
         binary_values(Delivery.objects.all(), "package_sealed")

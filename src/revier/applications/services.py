@@ -30,7 +30,7 @@ from revier.applications.prefill import prefill_fields
 from revier.applications.receipt import receipt_pdf
 from revier.applications.uploads import UploadRefused, check_upload
 from revier.core.audit import audit_log
-from revier.core.db import binary_values
+from revier.core.db import values_list_binary
 from revier.core.mail import send_templated_mail
 from revier.delivery.package import DeliveryPackage, PackageAttachment, PaymentInformation
 from revier.delivery.services import delivery_enqueue
@@ -96,10 +96,31 @@ def application_start(
     organisation=None,
     service_name: str = "",
     reference: str = "",
-    data: dict | None = None,
 ) -> Application:
     """A new draft. ``reference`` is a number drawn before (``reference_reserve``), else one is
-    drawn now. ``data``: the complete answers, already checked (API), instead of the prefill."""
+    drawn now."""
+    return _start(
+        municipality=municipality,
+        version=version,
+        actor=actor,
+        organisation=organisation,
+        service_name=service_name,
+        reference=reference,
+    )
+
+
+def _start(
+    *,
+    municipality,
+    version: FormVersion,
+    actor,
+    organisation=None,
+    service_name: str = "",
+    reference: str = "",
+    data: dict | None = None,
+) -> Application:
+    """``application_start`` in the caller's transaction (the API's: no savepoint of its own).
+    ``data``: the complete answers, already checked, instead of the prefill."""
     _check_open(version)
     if (
         organisation is not None
@@ -256,6 +277,26 @@ def application_submit(
 ) -> Application:
     """Submit once: a second call (double click, replayed POST) returns the application as it
     is. Raises ``ValidationError`` (declaration missing, answers invalid: keyed by path)."""
+    return _submit(
+        application=application,
+        actor=actor,
+        declaration=declaration,
+        pay_online=pay_online,
+        receipt_url_for=receipt_url_for,
+    )
+
+
+def _submit(
+    *,
+    application: Application,
+    actor,
+    declaration: bool,
+    pay_online: bool = False,
+    receipt_url_for: Callable[[Application], str] | None = None,
+) -> Application:
+    """``application_submit`` in the caller's transaction, which must last until the end (the
+    row lock and everything written belong to it). The API calls this inside its own
+    transaction: a savepoint per nested service cost two statements each."""
     # What the submission reads anyway comes in the same query (the lock stays on the row).
     locked = (
         Application.objects.select_for_update(of=("self",))
@@ -332,9 +373,12 @@ def _complete(
             "updated_at",
         ]
     )
-    uploads = Upload.objects.filter(application=application)
-    contents = binary_values(uploads, "content")
-    uploads = list(uploads.defer("content").order_by("path"))
+    uploads = values_list_binary(
+        Upload.objects.filter(application=application).order_by("path"),
+        "filename",
+        "content_type",
+        "content",
+    )
     schema_id = schema_uri(application.form_version)
     package = DeliveryPackage(
         municipality_id=application.municipality_id,
@@ -349,12 +393,12 @@ def _complete(
         attachments=(
             *(
                 PackageAttachment(
-                    filename=u.filename,
-                    mime_type=u.content_type,
-                    content=contents[u.pk],
+                    filename=filename,
+                    mime_type=content_type,
+                    content=content,
                     purpose="attachment",
                 )
-                for u in uploads
+                for filename, content_type, content in uploads
             ),
             PackageAttachment(
                 filename=f"{application.reference}.pdf",
@@ -564,7 +608,7 @@ def application_submit_api(
                 cleaned=cleaned,
                 uploads=uploads,
             )
-            application = application_submit(
+            application = _submit(
                 application=application,
                 actor=actor,
                 declaration=True,
@@ -616,7 +660,7 @@ def _api_prepare(*, version, data, files) -> tuple[dict, list]:
 
 
 def _api_create(*, municipality, version, actor, reference, cleaned, uploads) -> Application:
-    application = application_start(
+    application = _start(
         municipality=municipality, version=version, actor=actor, reference=reference, data=cleaned
     )
     Upload.objects.bulk_create(
