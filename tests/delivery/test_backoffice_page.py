@@ -56,6 +56,25 @@ def test_case_worker_sees_status_and_last_error_of_this_municipality_only(client
     assert [d.reference for d in filtered.context["page"].object_list] == ["ZTZ-2"]
 
 
+def test_a_delivery_not_yet_attempted_shows_the_route_it_will_take(client, zeitz):
+    from revier.delivery.services import delivery_route_set
+
+    waiting(zeitz, "ZTZ-1")  # no route: the own back office
+    client.force_login(make_staff(zeitz, "case_worker"))
+    [row] = client.get(mu_url(zeitz, "delivery:list")).context["page"].object_list
+    assert (row.plugin, row.route_label) == ("", "Own back office")
+
+    with scope(municipality=zeitz):
+        delivery_route_set(
+            municipality=zeitz,
+            leika=row.leika,
+            plugin="email",
+            options={"address": "poststelle@zeitz.example"},
+        )
+    [row] = client.get(mu_url(zeitz, "delivery:list")).context["page"].object_list
+    assert row.route_label == "E-mail to an office"
+
+
 def test_other_roles_are_refused(client, zeitz):
     client.force_login(make_staff(zeitz, "moderator"))
     assert client.get(mu_url(zeitz, "delivery:list")).status_code == 403

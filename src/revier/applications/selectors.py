@@ -59,8 +59,13 @@ def idempotency_get(*, user, key: str) -> IdempotencyKey | None:
     return IdempotencyKey.objects.filter(user=user, key=key[:200]).first()
 
 
-def application_status_dict(application: Application, payment: Payment | None = None) -> dict:
-    if payment is None:
+_LOOK_UP = object()
+
+
+def application_status_dict(application: Application, payment=_LOOK_UP) -> dict:
+    """The status as the API reports it. ``payment``: the application's latest payment, or
+    None for none, when the caller knows it; else it is looked up."""
+    if payment is _LOOK_UP:
         payment = Payment.objects.filter(reference=application.reference).order_by("-id").first()
     return {
         "reference": application.reference,

@@ -277,13 +277,14 @@ def application_submit(
 ) -> Application:
     """Submit once: a second call (double click, replayed POST) returns the application as it
     is. Raises ``ValidationError`` (declaration missing, answers invalid: keyed by path)."""
-    return _submit(
+    application, _payment = _submit(
         application=application,
         actor=actor,
         declaration=declaration,
         pay_online=pay_online,
         receipt_url_for=receipt_url_for,
     )
+    return application
 
 
 def _submit(
@@ -293,10 +294,11 @@ def _submit(
     declaration: bool,
     pay_online: bool = False,
     receipt_url_for: Callable[[Application], str] | None = None,
-) -> Application:
+) -> tuple[Application, Payment | None]:
     """``application_submit`` in the caller's transaction, which must last until the end (the
     row lock and everything written belong to it). The API calls this inside its own
-    transaction: a savepoint per nested service cost two statements each."""
+    transaction: a savepoint per nested service cost two statements each. Also returns the
+    payment started with the submission (invoice), if any."""
     # What the submission reads anyway comes in the same query (the lock stays on the row).
     locked = (
         Application.objects.select_for_update(of=("self",))
@@ -304,7 +306,7 @@ def _submit(
         .get(pk=application.pk)
     )
     if locked.status != Status.DRAFT:
-        return locked
+        return locked, payment_selectors.payment_latest(reference=locked.reference)
     if not declaration:
         raise ValidationError({"declaration": [_("Confirm the declaration to submit.")]})
     version = locked.form_version
@@ -321,7 +323,7 @@ def _submit(
     if locked.pay_online:
         locked.status = Status.AWAITING_PAYMENT
         locked.save()
-        return locked
+        return locked, None
     payment = None
     if fee is not None and fee.amount > 0 and fee.policy != Fee.Policy.INACTIVE:
         payment = payment_services.payment_start(
@@ -333,7 +335,7 @@ def _submit(
             notify_url_for=lambda _tid: "",
             account=payment_selectors.payment_account_get(),
         )
-    return _complete(locked, tree=tree, payment=payment, receipt_url_for=receipt_url_for)
+    return _complete(locked, tree=tree, payment=payment, receipt_url_for=receipt_url_for), payment
 
 
 def _payment_information(payment: Payment | None) -> PaymentInformation | None:
@@ -608,13 +610,13 @@ def application_submit_api(
                 cleaned=cleaned,
                 uploads=uploads,
             )
-            application = _submit(
+            application, payment = _submit(
                 application=application,
                 actor=actor,
                 declaration=True,
                 receipt_url_for=receipt_url_for,
             )
-            body = selectors.application_status_dict(application)
+            body = selectors.application_status_dict(application, payment=payment)
             if idempotency_key:
                 claim.application = application
                 claim.status_code = 201

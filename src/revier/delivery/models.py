@@ -15,7 +15,7 @@ class DeliveryRoute(TenantOwnedModel):
     """The delivery plugin (with its options) for one service of one municipality.
 
     Options that are secrets (``plugin.secret_options``) are not in ``options`` but sealed in
-    ``secrets_sealed`` (Fernet, key derived from SECRET_KEY; see ``crypto.py``).
+    ``secrets_sealed`` (AES-GCM, key derived from SECRET_KEY; see ``crypto.py``).
     """
 
     leika = models.CharField(_("LeiKa key"), max_length=14, validators=[leika_validator])
@@ -51,8 +51,9 @@ class Delivery(TenantOwnedModel):
     reference = models.CharField(_("reference number"), max_length=64)
     leika = models.CharField(_("LeiKa key"), max_length=14, validators=[leika_validator])
     service_name = models.CharField(_("service"), max_length=300)
-    plugin = models.CharField(_("delivery route"), max_length=40)
-    # The whole DeliveryPackage as JSON, sealed with Fernet: it holds personal data.
+    # The route of the latest attempt; empty before the first.
+    plugin = models.CharField(_("delivery route"), max_length=40, blank=True)
+    # The whole DeliveryPackage (``DeliveryPackage.to_bytes``), sealed: it holds personal data.
     package_sealed = models.BinaryField(editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING

@@ -12,6 +12,13 @@ def delivery_route_get(*, leika: str) -> DeliveryRoute | None:
     return DeliveryRoute.objects.filter(leika=leika).first()
 
 
+def route_plugins(*, leikas: set[str]) -> dict[str, str]:
+    """``{leika: plugin}`` of the routes configured for ``leikas`` in the active municipality."""
+    if not leikas:
+        return {}
+    return dict(DeliveryRoute.objects.filter(leika__in=leikas).values_list("leika", "plugin"))
+
+
 def delivery_route_options(*, route: DeliveryRoute) -> dict:
     """The route's options with its secrets unsealed, as the plugin needs them."""
     return {**route.options, **crypto.unseal_json(route.secrets_sealed, purpose=SECRETS_PURPOSE)}

@@ -106,15 +106,15 @@ def delivery_enqueue(*, package: DeliveryPackage) -> Delivery:
     if getattr(active, "pk", active) != package.municipality_id:
         # Routes are looked up in the active scope: it must be the package's municipality.
         raise ValueError("delivery_enqueue needs the package's municipality as active scope")
-    route = selectors.delivery_route_get(leika=package.leika)
     try:
         with transaction.atomic():
+            # The route is chosen at each attempt (``delivery_run``), so ``plugin`` stays empty
+            # until the first one; the back-office list shows the current route meanwhile.
             delivery = Delivery.objects.create(
                 municipality_id=package.municipality_id,
                 reference=package.reference,
                 leika=package.leika,
                 service_name=package.service_name[:300],
-                plugin=route.plugin if route else DEFAULT_PLUGIN,
                 package_sealed=crypto.seal(package.to_bytes(), purpose=PACKAGE_PURPOSE),
             )
     except IntegrityError:

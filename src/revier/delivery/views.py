@@ -22,8 +22,11 @@ def delivery_list(request):
     page = Paginator(selectors.delivery_list(status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # Not yet attempted: the route that will be used, as configured now (one query per page).
+    planned = selectors.route_plugins(leikas={d.leika for d in page.object_list if not d.plugin})
     for delivery in page.object_list:
-        delivery.route_label = selectors.plugin_label(delivery.plugin)
+        plugin = delivery.plugin or planned.get(delivery.leika, services.DEFAULT_PLUGIN)
+        delivery.route_label = selectors.plugin_label(plugin)
     return render_backoffice(
         request,
         "delivery/backoffice_list.html",
