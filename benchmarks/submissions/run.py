@@ -308,6 +308,20 @@ def child_work(setup: dict, index: int, start_at: float, seconds: float, profile
 # --- parent -------------------------------------------------------------------------------------
 
 
+def _calibration_ms() -> float:
+    """CPU time of a fixed pure-Python loop (best of three). The VM's speed drifts by up to a
+    third between minutes; this figure, taken before and after a run, says how fast the
+    machine was, so runs can be compared."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.process_time()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.process_time() - t0)
+    return round(best * 1000, 1)
+
+
 def _delivery_statuses(url: str) -> dict[str, int]:
     import psycopg
 
@@ -349,6 +363,7 @@ def main() -> None:
         return
 
     load = os.getloadavg()[0]
+    calibration_before = _calibration_ms()
     print(
         f"load average (1 min) before: {load:.2f}; {os.cpu_count()} CPUs; "
         f"{args.workers} worker processes for {args.seconds:.0f} s"
@@ -435,6 +450,7 @@ def main() -> None:
         admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         data_dir.cleanup()
 
+    calibration_after = _calibration_ms()
     count = sum(r["count"] for r in results)
     elapsed = max(r["elapsed"] for r in results)
     totals = [t for r in results for t in r["total_ms"]]
@@ -444,6 +460,7 @@ def main() -> None:
     summary = {
         "date": time.strftime("%Y-%m-%d"),
         "load_before": round(load, 2),
+        "calibration_ms_before_after": [calibration_before, calibration_after],
         "cpus": os.cpu_count(),
         "workers": args.workers,
         "seconds": round(elapsed, 1),

@@ -294,11 +294,13 @@ def _submit(
     declaration: bool,
     pay_online: bool = False,
     receipt_url_for: Callable[[Application], str] | None = None,
+    answers_checked: bool = False,
 ) -> tuple[Application, Payment | None]:
     """``application_submit`` in the caller's transaction, which must last until the end (the
     row lock and everything written belong to it). The API calls this inside its own
     transaction: a savepoint per nested service cost two statements each. Also returns the
-    payment started with the submission (invoice), if any."""
+    payment started with the submission (invoice), if any. ``answers_checked``: the stored
+    answers were validated in this same transaction (the API's ``_api_prepare``)."""
     # What the submission reads anyway comes in the same query (the lock stays on the row).
     locked = (
         Application.objects.select_for_update(of=("self",))
@@ -312,7 +314,7 @@ def _submit(
     version = locked.form_version
     compiled = form_version_compiled(version)  # built once per published version
     tree = compiled.tree
-    errors = validate_answers(version, locked.data, compiled=compiled)
+    errors = {} if answers_checked else validate_answers(version, locked.data, compiled=compiled)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -586,7 +588,7 @@ def application_submit_api(
                 raise IdempotencyConflict
             return stored.status_code, stored.response
     # Everything that can be wrong with the request is found before a number is drawn or a row
-    # written; the number is drawn in its own short transaction, so concurrent submissions do
+    # written; the number is drawn by one statement of its own, so concurrent submissions do
     # not queue behind each other's receipt and encryption for the counter's row lock.
     cleaned, uploads = _api_prepare(version=version, data=data, files=files)
     reference = reference_reserve(municipality=municipality)
@@ -615,6 +617,7 @@ def application_submit_api(
                 actor=actor,
                 declaration=True,
                 receipt_url_for=receipt_url_for,
+                answers_checked=True,  # by _api_prepare, and stored as they are
             )
             body = selectors.application_status_dict(application, payment=payment)
             if idempotency_key:
