@@ -104,7 +104,8 @@ def delivery_enqueue(*, package: DeliveryPackage) -> Delivery:
 
     active = get_scope().get("municipality")
     if getattr(active, "pk", active) != package.municipality_id:
-        # Routes are looked up in the active scope: it must be the package's municipality.
+        # The delivery belongs to the active scope, where its task later finds route and keys:
+        # it must be the package's municipality.
         raise ValueError("delivery_enqueue needs the package's municipality as active scope")
     try:
         with transaction.atomic():
