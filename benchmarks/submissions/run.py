@@ -322,6 +322,24 @@ def _calibration_ms() -> float:
     return round(best * 1000, 1)
 
 
+def _postgres_cpu_s() -> float | None:
+    """CPU time of all local ``postgres`` processes so far (Linux /proc), None elsewhere.
+    Includes PostgreSQL's background processes; the server runs on the same two cores."""
+    clock = os.sysconf("SC_CLK_TCK")
+    total, seen = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        if "(postgres)" not in text:
+            continue
+        fields = text.rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+        seen = True
+    return total / clock if seen else None
+
+
 def _delivery_statuses(url: str) -> dict[str, int]:
     import psycopg
 
@@ -434,6 +452,12 @@ def main() -> None:
             )
             for n in range(args.workers)
         ]
+        # Sampled at the window's edges, while the workers' backends still exist (a process
+        # that has ended takes its CPU time with it).
+        time.sleep(max(0.0, start_at - time.time()))
+        postgres_before = _postgres_cpu_s()
+        time.sleep(max(0.0, start_at + args.seconds - time.time()))
+        postgres_after = _postgres_cpu_s()
         results = [result_of(p, args.seconds + 300) for p in procs]
         statuses = _delivery_statuses(db_url)
         server_results = [result_of(p, 60) for p in servers]
@@ -486,6 +510,12 @@ def main() -> None:
         "deliver_ms_under_load": {"p50": _pct(deliver, 0.5), "p95": _pct(deliver, 0.95)},
         "worker_cpu_ms_per_submission": round(sum(r["cpu_s"] for r in results) * 1000 / count, 1),
         "server_cpu_ms_per_submission_max": round(server_cpu * 1000 / max(received, 1), 1),
+        # Backends and background processes, over the window (ends when the last worker does).
+        "postgres_cpu_ms_per_submission": (
+            round((postgres_after - postgres_before) * 1000 / max(count, 1), 1)
+            if postgres_before is not None and postgres_after is not None
+            else None
+        ),
         "share_pdf": round(sum(pdf) / sum(totals), 3) if totals else 0,
         "share_deliver": round(sum(deliver) / sum(totals), 3) if totals else 0,
     }
