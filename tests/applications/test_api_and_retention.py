@@ -12,6 +12,7 @@ from revier.applications.services import retention_policy_set
 from revier.applications.tasks import apply_retention
 from revier.core.models import AuditLogEntry
 from revier.delivery.models import Delivery
+from revier.delivery.services import delivery_package
 from tests.applications.conftest import FILE_KEY, offer_form
 from tests.conftest import make_user
 
@@ -53,8 +54,16 @@ def test_api_submit_status_and_idempotency(
     assert conflict["Content-Type"] == "application/problem+json"
     with scope(municipality=zeitz):
         assert Application.objects.count() == 1
-        assert Delivery.objects.get().reference == reference
+        delivery = Delivery.objects.get()
+        assert delivery.reference == reference
         assert Upload.objects.get().filename == "haftpflicht.pdf"
+        # The package carries the uploaded file as sent and the receipt as stored.
+        *files, receipt = delivery_package(delivery=delivery).attachments
+        assert [(a.filename, a.mime_type, a.content, a.purpose) for a in files] == [
+            ("haftpflicht.pdf", "application/pdf", PDF, "attachment")
+        ]
+        assert receipt.purpose == "report"
+        assert receipt.content == bytes(Application.objects.get().receipt)
 
     status = api.get(f"{url}{reference}/")
     assert status.status_code == 200 and status.json()["reference"] == reference

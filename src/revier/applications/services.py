@@ -295,12 +295,14 @@ def _submit(
     pay_online: bool = False,
     receipt_url_for: Callable[[Application], str] | None = None,
     answers_checked: bool = False,
+    uploads: list[tuple[str, str, bytes]] | None = None,
 ) -> tuple[Application, Payment | None]:
     """``application_submit`` in the caller's transaction, which must last until the end (the
     row lock and everything written belong to it). The API calls this inside its own
     transaction: a savepoint per nested service cost two statements each. Also returns the
     payment started with the submission (invoice), if any. ``answers_checked``: the stored
-    answers were validated in this same transaction (the API's ``_api_prepare``)."""
+    answers were validated in this same transaction (the API's ``_api_prepare``); ``uploads``
+    see ``_complete``."""
     # What the submission reads anyway comes in the same query (the lock stays on the row).
     locked = (
         Application.objects.select_for_update(of=("self",))
@@ -337,7 +339,10 @@ def _submit(
             notify_url_for=lambda _tid: "",
             account=payment_selectors.payment_account_get(),
         )
-    return _complete(locked, tree=tree, payment=payment, receipt_url_for=receipt_url_for), payment
+    completed = _complete(
+        locked, tree=tree, payment=payment, receipt_url_for=receipt_url_for, uploads=uploads
+    )
+    return completed, payment
 
 
 def _payment_information(payment: Payment | None) -> PaymentInformation | None:
@@ -359,8 +364,11 @@ def _complete(
     tree: list[dict],
     payment: Payment | None,
     receipt_url_for: Callable[[Application], str] | None,
+    uploads: list[tuple[str, str, bytes]] | None = None,
 ) -> Application:
-    """Receipt, delivery package, delivery and confirmation e-mail (the row is locked)."""
+    """Receipt, delivery package, delivery and confirmation e-mail (the row is locked).
+    ``uploads``: the application's files as (filename, content type, content) in path order,
+    when the caller has them in hand (the API stored them in this transaction); else read."""
     application.status = Status.SUBMITTED
     account = payment_selectors.payment_account_get() if payment else None
     application.receipt = receipt_pdf(
@@ -377,12 +385,13 @@ def _complete(
             "updated_at",
         ]
     )
-    uploads = values_list_binary(
-        Upload.objects.filter(application=application).order_by("path"),
-        "filename",
-        "content_type",
-        "content",
-    )
+    if uploads is None:
+        uploads = values_list_binary(
+            Upload.objects.filter(application=application).order_by("path"),
+            "filename",
+            "content_type",
+            "content",
+        )
     schema_id = schema_uri(application.form_version)
     package = DeliveryPackage(
         municipality_id=application.municipality_id,
@@ -618,6 +627,10 @@ def application_submit_api(
                 declaration=True,
                 receipt_url_for=receipt_url_for,
                 answers_checked=True,  # by _api_prepare, and stored as they are
+                uploads=[
+                    (checked.filename, checked.content_type, checked.content)
+                    for _path, checked in sorted(uploads, key=lambda item: item[0])
+                ],
             )
             body = selectors.application_status_dict(application, payment=payment)
             if idempotency_key:
