@@ -34,7 +34,7 @@ def _retry(task, exc: Exception) -> str:
     raise task.retry(exc=exc, countdown=backoff(request.retries))
 
 
-@shared_task(name="revier.notifications.tasks.send_notification_emails", queue="mail")
+@shared_task(name="revier.notifications.tasks.send_notification_emails")
 def send_notification_emails(*, municipality_id: int, messages: list[dict]) -> int:
     """Many e-mails of one change (a bulk status change), queued as one message: each then goes
     out as its own task with its own retries, so one refused address holds up nobody else."""
@@ -46,7 +46,6 @@ def send_notification_emails(*, municipality_id: int, messages: list[dict]) -> i
 @shared_task(
     name="revier.notifications.tasks.send_notification_email",
     bind=True,
-    queue="mail",
     max_retries=MAX_RETRIES,
 )
 def send_notification_email(
@@ -80,7 +79,6 @@ def send_notification_email(
 @shared_task(
     name="revier.notifications.tasks.send_notification_sms",
     bind=True,
-    queue="mail",
     max_retries=MAX_RETRIES,
 )
 def send_notification_sms(self, *, notification_id: int, municipality_id: int, text: str) -> str:

@@ -11,7 +11,7 @@ from revier.tenancy.models import Municipality
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="revier.privacy.tasks.case_retention_apply_all", queue="background")
+@shared_task(name="revier.privacy.tasks.case_retention_apply_all")
 def case_retention_apply_all() -> dict[str, dict[str, int]]:
     """Periodic (daily): anonymise or delete closed cases past their retention, one
     municipality (and scope) at a time; logs and audits the counts of each."""
