@@ -14,7 +14,8 @@ from revier.core.models import TenantOwnedModel
 
 
 class ReferenceCounter(TenantOwnedModel):
-    """The last reference number handed out per municipality and year (row-locked)."""
+    """The last reference number handed out per municipality and year (one upsert draws the
+    next, see ``services.reference_reserve``)."""
 
     year = models.PositiveIntegerField()
     last_number = models.PositiveIntegerField(default=0)
