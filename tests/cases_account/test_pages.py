@@ -281,6 +281,40 @@ def test_submitted_application_without_case_shows_its_status(client, zeitz, resi
     assert 'name="body"' not in html
 
 
+def test_the_offices_answer_to_a_fitconnect_delivery_is_shown(client, zeitz, resident):
+    from django.utils import timezone
+
+    from revier.delivery.models import Delivery
+
+    version = offer_form(zeitz, with_file=False)["version"]
+    answers = {"ZEI-T-ACC": "accepted", "ZEI-T-REJ": "rejected"}
+    with scope(municipality=zeitz):
+        for reference, answer in answers.items():
+            bare_application(zeitz, version, reference, applicant=resident)
+            Delivery.objects.create(
+                municipality=zeitz,
+                reference=reference,
+                leika=version.form.leika,
+                service_name="Hundesteuer Anmeldung",
+                package_sealed=b"",
+                plugin="fitconnect",
+                status="delivered",
+                answer=answer,
+                answered_at=timezone.now(),
+            )
+    client.force_login(resident)
+
+    listing = client.get(LIST).content.decode()
+    assert "received by the office" in listing
+    assert "not accepted by the office; please contact the town hall" in listing
+
+    accepted = client.get(f"{LIST}ZEI-T-ACC/").content.decode()
+    assert "The responsible office received your application on" in accepted
+    assert "being handed over" not in accepted
+    rejected = client.get(f"{LIST}ZEI-T-REJ/").content.decode()
+    assert "could not accept your application as it was sent" in rejected
+
+
 def test_list_queries_do_not_grow_with_rows(client, zeitz, resident):
     version = offer_form(zeitz, with_file=False)["version"]
     client.force_login(resident)

@@ -9,6 +9,12 @@ checks every hash and validates the metadata against the schema shipped in the `
 package, and refuses the submission (RFC 7807) when anything is wrong. With
 ``open_on_submit=False`` it accepts as the real service does (JWE headers checked, nothing
 decrypted) and ``open_received()`` does the authority's part later.
+
+The event log of each case (``GET /v1/cases/{caseId}/events``) holds Security Event Tokens
+(RFC 8417) as the real service keeps them: ``submit-submission`` signed with the service's own
+key (published at ``/.well-known/jwks.json``), and ``accept-submission`` or
+``reject-submission`` signed with the destination's signature key (``accept()``,
+``reject()``: what the receiving authority posts), all PS512.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import json
 import re
 import secrets
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,6 +39,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from jsonschema import Draft202012Validator
 
 PROBLEM = "https://schema.fitko.de/fit-connect/submission-api/problems/"
+EVENTS = "https://schema.fitko.de/fit-connect/events/"
+SET_SCHEMA = "https://schema.fitko.de/fit-connect/set-payload/1.0.0/set-payload.schema.json"
 UUID_RE = r"[0-9a-fA-F-]{36}"
 
 
@@ -48,21 +57,33 @@ def _int_bytes(value: int) -> bytes:
 
 
 @cache
-def rsa_key(bits: int = 4096) -> rsa.RSAPrivateKey:
-    """One key per size and test session: RSA-4096 generation takes a second or two."""
+def rsa_key(bits: int = 4096, use: str = "enc") -> rsa.RSAPrivateKey:
+    """One key per size and use per test session: RSA-4096 generation takes a second or two."""
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
-def public_jwk(key: rsa.RSAPrivateKey, kid: str) -> dict:
+def public_jwk(key: rsa.RSAPrivateKey, kid: str, *, use: str = "enc") -> dict:
     numbers = key.public_key().public_numbers()
     return {
         "kty": "RSA",
         "kid": kid,
-        "alg": "RSA-OAEP-256",
-        "key_ops": ["wrapKey"],
+        "alg": "RSA-OAEP-256" if use == "enc" else "PS512",
+        "key_ops": ["wrapKey"] if use == "enc" else ["verify"],
         "n": b64url(_int_bytes(numbers.n)),
         "e": b64url(_int_bytes(numbers.e)),
     }
+
+
+def set_sign(payload: dict, *, key: rsa.RSAPrivateKey, kid: str) -> str:
+    """A Security Event Token: JWS compact, PS512 (RSASSA-PSS, SHA-512, 64-byte salt)."""
+    header = {"typ": "secevent+jwt", "alg": "PS512", "kid": kid}
+    signing_input = f"{b64url(json.dumps(header).encode())}.{b64url(json.dumps(payload).encode())}"
+    signature = key.sign(
+        signing_input.encode("ascii"),
+        padding.PSS(mgf=padding.MGF1(hashes.SHA512()), salt_length=64),
+        hashes.SHA512(),
+    )
+    return f"{signing_input}.{b64url(signature)}"
 
 
 class Refused(Exception):
@@ -127,6 +148,9 @@ class Destination:
     key: rsa.RSAPrivateKey
     services: list[str]
     served_key: dict | None = None  # serve this instead of the real public key (tests)
+    # The authority's key for signing its events (accept, reject).
+    signing_kid: str = ""
+    signing_key: rsa.RSAPrivateKey | None = None
 
 
 @dataclass
@@ -160,7 +184,11 @@ class FitConnectServer:
         self.submissions: dict[str, Submission] = {}
         self.requests: list[tuple[str, str]] = []
         self.unavailable = False  # answer 503 to everything
-        self.lock = threading.Lock()
+        # The delivery service's own key for the events it issues (JWKS at /.well-known).
+        self.signing_kid = str(uuid.uuid4())
+        self.signing_key = rsa_key(4096, "sig-service")
+        self.events: dict[str, list[str]] = {}  # case id → SETs, oldest first
+        self.lock = threading.RLock()  # re-entered: a view adds events
         self.port = 0
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -196,6 +224,8 @@ class FitConnectServer:
             kid=str(uuid.uuid4()),
             key=rsa_key(bits),
             services=services,
+            signing_kid=str(uuid.uuid4()),
+            signing_key=rsa_key(4096, "sig-destination"),
         )
         self.destinations[destination.destination_id] = destination
         return destination
@@ -212,6 +242,9 @@ class FitConnectServer:
             raise Refused(503, "unavailable", "Service Unavailable", "maintenance")
         if method == "POST" and path == "/token":
             return self._token(headers, body)
+        if method == "GET" and path == "/.well-known/jwks.json":  # public, as the real one
+            keys = [public_jwk(self.signing_key, self.signing_kid, use="sig")]
+            return 200, "application/json", json.dumps({"keys": keys}).encode()
         auth = headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
             raise Refused(401, "unauthorized", "Unauthorized", "missing or unknown access token")
@@ -223,6 +256,7 @@ class FitConnectServer:
             ("PUT", rf"/v1/submissions/({UUID_RE})", self._submit),
             ("GET", rf"/v1/submissions/({UUID_RE})", self._get_submission),
             ("GET", rf"/v1/submissions/({UUID_RE})/attachments/({UUID_RE})", self._get_attachment),
+            ("GET", rf"/v1/cases/({UUID_RE})/events", self._events),
         ]
         for route_method, pattern, view in routes:
             match = re.fullmatch(pattern, path)
@@ -269,9 +303,12 @@ class FitConnectServer:
 
     def _key(self, destination_id, kid, **_):
         d = self._get_destination(destination_id)
-        if kid != d.kid:
+        if kid == d.signing_kid:
+            key = public_jwk(d.signing_key, d.signing_kid, use="sig")
+        elif kid != d.kid:
             raise Refused(404, "key-not-found", "Key not found", kid)
-        key = d.served_key if d.served_key is not None else public_jwk(d.key, d.kid)
+        else:
+            key = d.served_key if d.served_key is not None else public_jwk(d.key, d.kid)
         return 200, "application/json", json.dumps(key).encode()
 
     def _create(self, headers, body, **_):
@@ -339,6 +376,7 @@ class FitConnectServer:
         submission.status = "submitted"
         submission.encrypted_metadata = encrypted_metadata
         submission.encrypted_data = encrypted_data
+        self._event_add(submission, "submit-submission", {}, issuer=self.api_url)
         answer = {
             "destinationId": submission.destination_id,
             "submissionId": submission.submission_id,
@@ -389,6 +427,71 @@ class FitConnectServer:
             except Refused as exc:
                 problems[submission.submission_id] = f"{exc.title}: {exc.detail}"
         return problems
+
+    # --- the event log ------------------------------------------------------------------------
+
+    def _event_add(self, submission: Submission, event: str, body: dict, *, issuer: str) -> None:
+        """Append an event to the case's log. Signed by the destination when it is the issuer,
+        else by the delivery service — when the log is first read, so that a benchmark's
+        window does not carry the test server's RSA signatures."""
+        payload = {
+            "$schema": SET_SCHEMA,
+            "jti": str(uuid.uuid4()),
+            "iss": issuer,
+            "iat": int(time.time()),
+            "sub": f"submission:{submission.submission_id}",
+            "txn": f"case:{submission.case_id}",
+            "events": {EVENTS + event: body},
+        }
+        with self.lock:
+            self.events.setdefault(submission.case_id, []).append(payload)
+
+    def _signed(self, case_id: str) -> list[str]:
+        destination = self.destinations[
+            next(s.destination_id for s in self.submissions.values() if s.case_id == case_id)
+        ]
+        log = self.events.get(case_id, [])
+        for n, entry in enumerate(log):
+            if isinstance(entry, dict):
+                if entry["iss"] == destination.destination_id:
+                    key, kid = destination.signing_key, destination.signing_kid
+                else:
+                    key, kid = self.signing_key, self.signing_kid
+                log[n] = set_sign(entry, key=key, kid=kid)
+        return list(log)
+
+    def authentication_tags(self, submission: Submission) -> dict:
+        """The tags of the received JWE parts (their last compact part), as an authority
+        puts them into its accept or reject event."""
+        return {
+            "metadata": submission.encrypted_metadata.rsplit(".", 1)[-1],
+            "data": submission.encrypted_data.rsplit(".", 1)[-1],
+            "attachments": {
+                attachment_id: token.rsplit(".", 1)[-1]
+                for attachment_id, token in submission.attachments.items()
+            },
+        }
+
+    def accept(self, submission_id: str, *, tags: dict | None = None) -> None:
+        """The receiving authority accepts (what it posts as ``accept-submission``)."""
+        submission = self._get_submission_obj(submission_id)
+        body = {"authenticationTags": tags or self.authentication_tags(submission)}
+        self._event_add(submission, "accept-submission", body, issuer=submission.destination_id)
+
+    def reject(self, submission_id: str, *, problems: list[dict]) -> None:
+        """The receiving authority rejects (``reject-submission``) with its problems."""
+        submission = self._get_submission_obj(submission_id)
+        body = {
+            "authenticationTags": self.authentication_tags(submission),
+            "problems": problems,
+        }
+        self._event_add(submission, "reject-submission", body, issuer=submission.destination_id)
+
+    def _events(self, case_id, **_):
+        if not any(s.case_id == case_id for s in self.submissions.values()):
+            raise Refused(404, "case-not-found", "Case not found", case_id)
+        log = self._signed(case_id)
+        return 200, "application/json", json.dumps({"eventLog": log}).encode()
 
     def _get_submission(self, submission_id, **_):
         s = self._get_submission_obj(submission_id)

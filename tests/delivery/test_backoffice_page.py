@@ -96,3 +96,35 @@ def test_administrator_sends_a_failed_delivery_again(
         delivery.refresh_from_db()
     # No route is configured, so the built-in back-office route takes it.
     assert (delivery.status, delivery.attempts, delivery.plugin) == ("delivered", 16, "backoffice")
+
+
+def test_the_authoritys_answer_is_shown(client, zeitz):
+    from django.utils import timezone
+
+    now = timezone.now()
+    delivered = {"status": "delivered", "plugin": "fitconnect", "delivered_at": now}
+    waiting(zeitz, "ZTZ-A", answer="accepted", answered_at=now, **delivered)
+    waiting(
+        zeitz,
+        "ZTZ-R",
+        answer="rejected",
+        answered_at=now,
+        answer_problems=[{"title": "Fachdaten unvollständig", "detail": "Geburtsdatum fehlt"}],
+        **delivered,
+    )
+    waiting(
+        zeitz,
+        "ZTZ-W",
+        answer_next_check_at=now,
+        answer_error="events: the signature does not verify",
+        **delivered,
+    )
+    client.force_login(make_staff(zeitz, "case_worker"))
+
+    html = client.get(mu_url(zeitz, "delivery:list")).content.decode()
+
+    assert "Accepted by the authority" in html
+    assert "Rejected by the authority" in html
+    assert "Fachdaten unvollständig: Geburtsdatum fehlt" in html
+    assert "No answer from the authority yet." in html
+    assert "events: the signature does not verify" in html

@@ -69,7 +69,11 @@ def account_applications(*, user, who: str = "") -> QuerySet[Application]:
     )
     return (
         _with_case(qs)
-        .annotate(delivery_status=Subquery(deliveries.values("status")[:1]))
+        .annotate(
+            delivery_status=Subquery(deliveries.values("status")[:1]),
+            # The authority's answer where the route reads one (FIT-Connect).
+            delivery_answer=Subquery(deliveries.values("answer")[:1]),
+        )
         .select_related("organisation")
         .only(
             "reference",
@@ -107,6 +111,15 @@ def account_application_get(*, user, reference: str) -> Application | None:
         .select_related("organisation")
         .defer("receipt", "raw", "data")
         .filter(reference=reference)
+        .first()
+    )
+
+
+def application_delivery(*, application: Application) -> Delivery | None:
+    """The handover of the application to the office (status and the office's answer)."""
+    return (
+        Delivery.objects.filter(reference=application.reference)
+        .only("status", "answer", "answered_at")
         .first()
     )
 

@@ -148,6 +148,7 @@ def _detail_context(request, reference: str) -> dict:
     if case is None:
         status_label = application.get_status_display()
         context.update(timeline=[], documents=[], case_messages=[], can_reply=False)
+        context["delivery"] = selectors.application_delivery(application=application)
     else:
         context.update(
             timeline=selectors.case_timeline(case=case),

@@ -189,6 +189,7 @@ CELERY_TASK_ROUTES = {
     "revier.core.tasks.send_mail_task": {"queue": "mail"},
     "revier.delivery.tasks.deliver_package": {"queue": "submissions"},
     "revier.delivery.tasks.retry_due_deliveries": {"queue": "submissions"},
+    "revier.delivery.tasks.check_delivery_answers": {"queue": "submissions"},
     "revier.applications.tasks.apply_retention": {"queue": "background"},
     "revier.notifications.tasks.send_notification_emails": {"queue": "mail"},
     "revier.notifications.tasks.send_notification_email": {"queue": "mail"},
@@ -199,6 +200,10 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "delivery-retry-due": {
         "task": "revier.delivery.tasks.retry_due_deliveries",
+        "schedule": 300.0,
+    },
+    "delivery-answers": {
+        "task": "revier.delivery.tasks.check_delivery_answers",
         "schedule": 300.0,
     },
     "applications-retention": {

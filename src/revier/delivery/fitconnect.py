@@ -12,8 +12,14 @@ and repeats the request once), and the destination with its checked encryption k
 are fetched anew and the submission is made once more (the refused one was not accepted, so
 nothing is delivered twice). This saves three of seven requests per submission.
 
-Not done yet: checking the key's X.509 chain (``x5c``) against the V-PKI trust anchor, and
-reading the event log (accept/reject) afterwards.
+Afterwards the case's event log (``GET /v1/cases/{caseId}/events``) tells whether the receiving
+authority accepted or rejected the submission (``events``). Every entry is a Security Event
+Token whose signature is verified: events of the delivery service against its JWKS
+(``/.well-known/jwks.json``), the authority's accept and reject against the destination's
+signature key (``GET /v1/destinations/{id}/keys/{kid}``, PS512, ``verify``, RSA ≥ 4096).
+An accept or reject signed by anyone but the destination is refused.
+
+Not done yet: checking the key's X.509 chain (``x5c``) against the V-PKI trust anchor.
 """
 
 from __future__ import annotations
@@ -36,6 +42,9 @@ TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 DESTINATION_TTL = 300.0
 # A token is renewed this long before it expires (at most a tenth of its lifetime).
 TOKEN_MARGIN = 60.0
+EVENT_PREFIX = "https://schema.fitko.de/fit-connect/events/"
+# Only the receiving authority may issue these: signed with the destination's key.
+AUTHORITY_EVENTS = frozenset({"accept-submission", "reject-submission"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,47 @@ class SendResult:
     submission_id: str
     case_id: str
     metadata: dict
+    # The authentication tag of each JWE part sent (its last compact part): the authority's
+    # accept names them, which proves it accepted exactly these parts.
+    authentication_tags: dict
+
+
+@dataclass(frozen=True)
+class Event:
+    """One verified entry of a case's event log that concerns our submission."""
+
+    name: str  # the event URI without its prefix: "submit-submission", "accept-submission" …
+    issuer: str
+    issued_at: int  # seconds since the epoch (``iat``)
+    body: dict
+
+
+def authentication_tag(token: str) -> str:
+    return token.rsplit(".", 1)[-1]
+
+
+def _event_parse(payload: dict, *, case_id: str) -> tuple[str, Event]:
+    """(subject, event) of a verified SET payload, or ``FitConnectRefused``."""
+    events = payload.get("events")
+    if not isinstance(events, dict) or len(events) != 1:
+        raise FitConnectRefused("an event token must carry exactly one event", step="events")
+    ((uri, body),) = events.items()
+    if not isinstance(uri, str) or not uri.startswith(EVENT_PREFIX):
+        raise FitConnectRefused(f"unknown event {uri!r}", step="events")
+    if payload.get("txn") != f"case:{case_id}":
+        raise FitConnectRefused(
+            f"an event of case {payload.get('txn')!r} in the log of case:{case_id}", step="events"
+        )
+    issued_at = payload.get("iat")
+    if not isinstance(issued_at, int) or isinstance(issued_at, bool):
+        raise FitConnectRefused("an event token without a valid iat", step="events")
+    event = Event(
+        name=uri[len(EVENT_PREFIX) :],
+        issuer=str(payload.get("iss") or ""),
+        issued_at=issued_at,
+        body=body if isinstance(body, dict) else {},
+    )
+    return str(payload.get("sub") or ""), event
 
 
 def problem_parse(response: httpx.Response) -> Problem:
@@ -135,6 +185,7 @@ class _CachedDestination:
 # Keyed by PID first, like the HTTP client: a forked worker starts without its parent's.
 _tokens: dict[tuple, _CachedToken] = {}
 _destinations: dict[tuple, _CachedDestination] = {}
+_signature_keys: dict[tuple, tuple[crypto.jwk.JWK, float]] = {}  # → (key, expires at)
 _cache_lock = threading.Lock()
 _clock = time.monotonic  # tests turn it forward
 
@@ -143,6 +194,7 @@ def caches_clear() -> None:
     with _cache_lock:
         _tokens.clear()
         _destinations.clear()
+        _signature_keys.clear()
 
 
 class FitConnectClient:
@@ -350,4 +402,78 @@ class FitConnectClient:
             submission_id=submission_id,
             case_id=str(submitted.get("caseId") or created.get("caseId") or ""),
             metadata=sealed.metadata,
+            authentication_tags={
+                "metadata": authentication_tag(sealed.encrypted_metadata),
+                "data": authentication_tag(sealed.encrypted_data),
+                "attachments": {
+                    attachment_id: authentication_tag(token)
+                    for attachment_id, token in sealed.encrypted_attachments.items()
+                },
+            },
         )
+
+    # --- the event log ------------------------------------------------------------------------
+
+    def signature_key(self, *, kid: str, destination_id: str | None) -> crypto.jwk.JWK:
+        """The checked key that signs events: the destination's (``destination_id``) or, with
+        None, the delivery service's own from its JWKS. Kept like the destination."""
+        cache_key = (os.getpid(), self.api_url, destination_id, kid)
+        cached = _signature_keys.get(cache_key)
+        if cached is not None and _clock() < cached[1]:
+            return cached[0]
+        fetched_at = _clock()
+        if destination_id is not None:
+            served = self._api("events", "GET", f"/v1/destinations/{destination_id}/keys/{kid}")
+            served = served.json()
+        else:
+            jwks = self._request(
+                "events", "GET", f"{self.api_url}/.well-known/jwks.json", expect=(200,)
+            ).json()
+            keys = jwks.get("keys") if isinstance(jwks, dict) else None
+            served = next(
+                (k for k in keys or [] if isinstance(k, dict) and k.get("kid") == kid), None
+            )
+            if served is None:
+                raise FitConnectRefused(
+                    f"the delivery service publishes no key {kid!r}", step="events"
+                )
+        try:
+            key = crypto.public_key_check(served, kid=kid, alg=crypto.SET_ALG)
+        except crypto.KeyRefused as exc:
+            raise FitConnectRefused(f"signature key refused: {exc}", step="events") from exc
+        with _cache_lock:
+            _signature_keys[cache_key] = (key, fetched_at + DESTINATION_TTL)
+        return key
+
+    def events(self, *, case_id: str, submission_id: str, destination_id: str) -> list[Event]:
+        """The verified events of one submission, oldest first.
+
+        Fail-closed: one entry that does not verify (signature, key, header, case) refuses the
+        whole log, so no answer is ever taken from a log that was tampered with. Events of
+        other submissions of the same case are left out."""
+        answer = self._api("events", "GET", f"/v1/cases/{case_id}/events").json()
+        tokens = answer.get("eventLog") if isinstance(answer, dict) else None
+        if not isinstance(tokens, list):
+            raise FitConnectRefused("the answer carries no eventLog", step="events")
+        events = []
+        for token in tokens:
+            try:
+                header = crypto.set_header(token)
+                # Who claims to have issued it decides which key must have signed it.
+                issuer = str(crypto.set_unverified_payload(token).get("iss") or "")
+                key = self.signature_key(
+                    kid=header["kid"],
+                    destination_id=destination_id if issuer == destination_id else None,
+                )
+                payload = crypto.set_verify(token, key=key)
+            except crypto.SignatureInvalid as exc:
+                raise FitConnectRefused(f"event log: {exc}", step="events") from exc
+            subject, event = _event_parse(payload, case_id=case_id)
+            if event.name in AUTHORITY_EVENTS and event.issuer != destination_id:
+                raise FitConnectRefused(
+                    f"{event.name} issued by {event.issuer!r}, not by the destination",
+                    step="events",
+                )
+            if subject == f"submission:{submission_id}":
+                events.append(event)
+        return sorted(events, key=lambda e: e.issued_at)

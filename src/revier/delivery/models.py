@@ -48,6 +48,11 @@ class Delivery(TenantOwnedModel):
         DELIVERED = "delivered", _("delivered")
         FAILED = "failed", _("failed")
 
+    class Answer(models.TextChoices):
+        NONE = "", _("no answer yet")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
     reference = models.CharField(_("reference number"), max_length=64)
     leika = models.CharField(_("LeiKa key"), max_length=14, validators=[leika_validator])
     service_name = models.CharField(_("service"), max_length=300)
@@ -61,6 +66,22 @@ class Delivery(TenantOwnedModel):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     submission_id = models.CharField(_("submission id"), max_length=100, blank=True)
+    case_id = models.CharField(_("case id"), max_length=100, blank=True)
+    # What the receiver's accept must name (FIT-Connect: the JWE authentication tags sent).
+    authentication_tags = models.JSONField(default=dict, blank=True, editable=False)
+    # The receiving authority's answer, for routes that can read it (``reads_answers``).
+    answer = models.CharField(
+        _("answer of the authority"),
+        max_length=16,
+        choices=Answer.choices,
+        default=Answer.NONE,
+        blank=True,
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answer_problems = models.JSONField(_("problems reported"), default=list, blank=True)
+    # Why the answer could not be read last time (the receiver unreachable, a bad signature).
+    answer_error = models.TextField(_("error reading the answer"), blank=True)
+    answer_next_check_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sending_since = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
@@ -79,6 +100,11 @@ class Delivery(TenantOwnedModel):
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            models.Index(
+                fields=["answer_next_check_at"],
+                condition=models.Q(answer_next_check_at__isnull=False),
+                name="delivery_answer_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -39,12 +39,27 @@ DEFAULT_PLUGIN = "backoffice"
 MAX_ATTEMPTS = 15
 # A "sending" claim older than this belongs to a worker that died: it may be taken over.
 SENDING_LEASE = timedelta(minutes=10)
+# How long after delivery the receiver's answer is asked for; after that staff see "no answer".
+ANSWER_WAIT = timedelta(days=30)
+# Answers checked per municipality and periodic run; the rest wait for the next run.
+ANSWER_BATCH = 200
 Status = Delivery.Status
+Answer = Delivery.Answer
 
 
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff: 1, 2, 4 … minutes after the n-th failed attempt, at most 6 hours."""
     return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def answer_delay(waited: timedelta) -> timedelta:
+    """When to ask for the authority's answer again: often while one is likely (most accept
+    within minutes, as their systems fetch automatically), rarely after a day."""
+    if waited < timedelta(hours=1):
+        return timedelta(minutes=5)
+    if waited < timedelta(days=1):
+        return timedelta(minutes=30)
+    return timedelta(hours=6)
 
 
 # --- routes -------------------------------------------------------------------------------------
@@ -210,13 +225,17 @@ def delivery_run(*, delivery_id: int) -> Delivery:
             last_error=str(exc) or type(exc).__name__,
             next_attempt_at=None if final else timezone.now() + retry_delay(delivery.attempts),
         )
+    now = timezone.now()
     return _finish(
         delivery,
         plugin=plugin_id,
         status=Status.DELIVERED,
         submission_id=result.submission_id[:100],
-        delivered_at=timezone.now(),
+        case_id=result.case_id[:100],
+        authentication_tags=result.authentication_tags,
+        delivered_at=now,
         last_error="",
+        answer_next_check_at=now + answer_delay(timedelta(0)) if plugin.reads_answers else None,
     )
 
 
@@ -252,6 +271,79 @@ def deliveries_due() -> list[int]:
     retrying = Delivery.objects.filter(status=Status.RETRYING, next_attempt_at__lte=now)
     stale = Delivery.objects.filter(status=Status.SENDING, sending_since__lt=now - SENDING_LEASE)
     return list(retrying.values_list("pk", flat=True)) + list(stale.values_list("pk", flat=True))
+
+
+# --- the authority's answer -------------------------------------------------------------------
+
+
+def deliveries_awaiting_answer(*, limit: int = ANSWER_BATCH) -> list[int]:
+    """Ids of delivered packages in the active municipality whose answer is due to be read."""
+    due = Delivery.objects.filter(
+        status=Status.DELIVERED, answer=Answer.NONE, answer_next_check_at__lte=timezone.now()
+    )
+    return list(due.order_by("answer_next_check_at").values_list("pk", flat=True)[:limit])
+
+
+def _answer_record(delivery: Delivery, **fields) -> Delivery:
+    """Store what was learnt; a delivery with an answer keeps it (runs may overlap)."""
+    fields["updated_at"] = timezone.now()
+    matched = Delivery.objects.filter(
+        pk=delivery.pk, status=Status.DELIVERED, answer=Answer.NONE
+    ).update(**fields)
+    if not matched:
+        return Delivery.objects.defer("package_sealed").get(pk=delivery.pk)
+    for key, value in fields.items():
+        setattr(delivery, key, value)
+    return delivery
+
+
+def delivery_answer_check(*, delivery_id: int) -> Delivery:
+    """Ask the route the package went by for the authority's answer and record it.
+
+    No answer yet, or one that cannot be read (receiver unreachable, a signature that does
+    not verify): the error is kept for staff and the next check scheduled, until
+    ``ANSWER_WAIT`` after delivery. A route changed to another plugin since: not asked."""
+    delivery = Delivery.objects.defer("package_sealed").get(pk=delivery_id)
+    if delivery.status != Status.DELIVERED or delivery.answer != Answer.NONE:
+        return delivery
+    plugin = register.get(delivery.plugin) if delivery.plugin in register else None
+    route = selectors.delivery_route_get(leika=delivery.leika)
+    if plugin is None or not plugin.reads_answers:
+        return _answer_record(delivery, answer_next_check_at=None)
+    if route is None or route.plugin != delivery.plugin:
+        return _answer_record(
+            delivery,
+            answer_next_check_at=None,
+            answer_error=_("The route has been changed since; the answer is no longer asked."),
+        )
+    try:
+        answer = plugin.answer(
+            delivery=delivery, options=selectors.delivery_route_options(route=route)
+        )
+    except (DeliveryTemporaryError, DeliveryRefused) as exc:
+        if isinstance(exc, DeliveryRefused):
+            logger.warning("delivery %s: answer not readable: %s", delivery.pk, exc)
+        answer, error = None, str(exc) or type(exc).__name__
+    else:
+        error = ""
+    now = timezone.now()
+    if answer is None:
+        waited = now - (delivery.delivered_at or now)
+        return _answer_record(
+            delivery,
+            answer_error=error,
+            answer_next_check_at=None if waited >= ANSWER_WAIT else now + answer_delay(waited),
+        )
+    if not answer.accepted:
+        logger.warning("delivery %s rejected by the authority", delivery.pk)
+    return _answer_record(
+        delivery,
+        answer=Answer.ACCEPTED if answer.accepted else Answer.REJECTED,
+        answered_at=answer.answered_at,
+        answer_problems=list(answer.problems),
+        answer_error="",
+        answer_next_check_at=None,
+    )
 
 
 # --- the back office's own key and received packages -----------------------------------------

@@ -45,3 +45,18 @@ def retry_due_deliveries() -> int:
     if count:
         logger.info("enqueued %d due deliveries", count)
     return count
+
+
+@shared_task(name="revier.delivery.tasks.check_delivery_answers")
+def check_delivery_answers() -> int:
+    """Periodic: read the receiving authorities' answers (accepted, rejected) to delivered
+    packages whose next check is due, in every municipality."""
+    count = 0
+    for municipality in Municipality.objects.filter(is_active=True).only("pk"):
+        with scope(municipality=municipality):
+            for delivery_id in services.deliveries_awaiting_answer():
+                services.delivery_answer_check(delivery_id=delivery_id)
+                count += 1
+    if count:
+        logger.info("read the answers of %d deliveries", count)
+    return count

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,19 @@ class DeliveryRefused(Exception):
 @dataclass(frozen=True)
 class DeliveryResult:
     submission_id: str = ""  # the receiver's id for the handed-over package, shown to staff
+    case_id: str = ""  # the receiver's id of the case it belongs to (FIT-Connect caseId)
+    # What the receiver's answer must confirm (FIT-Connect: the JWE authentication tags).
+    authentication_tags: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeliveryAnswer:
+    """The receiving authority's answer to a delivered package."""
+
+    accepted: bool
+    answered_at: dt.datetime
+    # RFC 7807-like problems it reported: why it rejected, or remarks with an accept.
+    problems: tuple[dict, ...] = ()
 
 
 class DeliveryPlugin(ABC):
@@ -33,6 +47,8 @@ class DeliveryPlugin(ABC):
     # Option keys that hold secrets: stored sealed, never shown again.
     secret_options: tuple[str, ...] = ()
     required_options: tuple[str, ...] = ()
+    # Whether ``answer`` can tell if the receiver accepted a delivered package.
+    reads_answers: bool = False
 
     def clean_options(self, options: dict) -> dict:
         """Validated options, or ``ValidationError`` keyed by option name."""
@@ -55,3 +71,9 @@ class DeliveryPlugin(ABC):
         Called at most once at a time per delivery (the caller holds the ``sending`` claim), but
         possibly again after a crash: plugins that can detect an earlier handover should.
         """
+
+    def answer(self, *, delivery: Delivery, options: dict) -> DeliveryAnswer | None:
+        """The receiver's answer to the delivered ``delivery``, None while there is none.
+        Raise ``DeliveryTemporaryError`` (ask again later) or ``DeliveryRefused`` (the answer
+        cannot be trusted). Only called when ``reads_answers``."""
+        raise NotImplementedError
