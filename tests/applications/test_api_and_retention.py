@@ -3,6 +3,7 @@
 import base64
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
@@ -12,9 +13,9 @@ from revier.applications.services import retention_policy_set
 from revier.applications.tasks import apply_retention
 from revier.core.models import AuditLogEntry
 from revier.delivery.models import Delivery
-from revier.delivery.services import delivery_package
 from tests.applications.conftest import FILE_KEY, offer_form
 from tests.conftest import make_user
+from tests.delivery.conftest import handed_over
 
 PDF = b"%PDF-1.7\n" + b"y" * 500
 
@@ -57,8 +58,8 @@ def test_api_submit_status_and_idempotency(
         delivery = Delivery.objects.get()
         assert delivery.reference == reference
         assert Upload.objects.get().filename == "haftpflicht.pdf"
-        # The package carries the uploaded file as sent and the receipt as stored.
-        *files, receipt = delivery_package(delivery=delivery).attachments
+        # The office received the uploaded file as sent and the receipt as stored.
+        *files, receipt = handed_over(delivery).attachments
         assert [(a.filename, a.mime_type, a.content, a.purpose) for a in files] == [
             ("haftpflicht.pdf", "application/pdf", PDF, "attachment")
         ]
@@ -145,3 +146,38 @@ def test_retention_task(zeitz, naumburg, dog_form, resident):
         entry = AuditLogEntry.objects.get(object_type="applications.Application")
     assert entry.municipality_id == zeitz.pk
     assert "1 drafts deleted" in entry.summary and "1 anonymised" in entry.summary
+
+
+@pytest.mark.parametrize("action", ["anonymise", "delete"])
+def test_retention_removes_the_delivery_packages_too(action, zeitz, dog_form):
+    """A delivery that never went out still held a complete sealed copy of the application;
+    when the application is anonymised or deleted, that copy goes as well."""
+    from revier.delivery.services import PackageDiscarded, delivery_enqueue, delivery_package
+    from tests.delivery.conftest import make_package
+
+    form = dog_form["version"].form
+    with scope(municipality=zeitz):
+        application = Application.objects.create(
+            municipality=zeitz,
+            reference="ZEI-R-1",
+            form_version=dog_form["version"],
+            leika=form.leika,
+            service_name="Hundesteuer",
+            status="submitted",
+            submitted_at=timezone.now() - dt.timedelta(days=400),
+        )
+        delivery = delivery_enqueue(package=make_package(zeitz, reference=application.reference))
+        Delivery.objects.filter(pk=delivery.pk).update(status="retrying", attempts=4)
+        retention_policy_set(
+            form=form, draft_days=10, submitted_days=100, failed_days=50, action=action
+        )
+    counted = "anonymised" if action == "anonymise" else "deleted"
+    assert apply_retention()["zeitz"][counted] == 1
+
+    with scope(municipality=zeitz):
+        delivery.refresh_from_db()  # the delivery record stays: reference, service, dates
+        assert delivery.status == "failed"
+        assert delivery.package_discarded_at is not None
+        assert bytes(delivery.package_sealed) == b""
+        with pytest.raises(PackageDiscarded):
+            delivery_package(delivery=delivery)

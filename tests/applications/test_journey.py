@@ -175,10 +175,10 @@ def test_full_journey(client, zeitz, dog_form, resident, django_capture_on_commi
     assert application.data["G60000100"] == [{"F60000301": "02", "F60000302": 7}]
     assert (delivery.reference, delivery.leika, delivery.plugin) == (ref, LEIKA, "backoffice")
     assert delivery.status == Delivery.Status.DELIVERED
-    from revier.delivery.services import delivery_package
+    from tests.delivery.conftest import handed_over
 
     with scope(municipality=zeitz):
-        package = delivery_package(delivery=delivery)
+        package = handed_over(delivery)  # as the office received it
     purposes = sorted((a.purpose, a.filename) for a in package.attachments)
     assert purposes == [("attachment", "haftpflicht.pdf"), ("report", f"{ref}.pdf")]
     assert b'"F60000227": "Schmidt"' in package.data

@@ -98,3 +98,12 @@ def fitconnect_route_factory(fitconnect_server):
 @pytest.fixture
 def fitconnect_route(zeitz_scope, fitconnect_route_factory):
     return fitconnect_route_factory(zeitz_scope)
+
+
+def handed_over(delivery):
+    """What the built-in back-office route received for ``delivery``, decrypted and checked
+    (scope active). The delivery's own package is removed once handed over."""
+    from revier.delivery.models import ReceivedPackage
+    from revier.delivery.services import received_package_open
+
+    return received_package_open(received=ReceivedPackage.objects.get(delivery=delivery))

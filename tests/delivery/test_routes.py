@@ -159,3 +159,32 @@ def test_sealing_is_authenticated_and_reads_the_earlier_fernet_format(settings):
     assert crypto.unseal_json(
         Fernet(key).encrypt(b'{"a": 1}').decode(), purpose="delivery.package"
     ) == {"a": 1}
+
+
+def test_a_delivered_package_is_removed_and_cannot_be_sent_again(
+    zeitz_scope, django_capture_on_commit_callbacks
+):
+    """Data minimisation (privacy register): once handed over, the platform keeps no copy."""
+    from revier.delivery.models import Delivery
+    from revier.delivery.services import (
+        PackageDiscarded,
+        delivery_enqueue,
+        delivery_package,
+        delivery_retry,
+    )
+    from tests.delivery.conftest import handed_over, make_package
+
+    package = make_package(zeitz_scope)
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = delivery_enqueue(package=package)
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.DELIVERED
+    assert bytes(delivery.package_sealed) == b""
+    assert delivery.package_discarded_at == delivery.delivered_at
+    with pytest.raises(PackageDiscarded):
+        delivery_package(delivery=delivery)
+    assert handed_over(delivery).data == package.data  # the office has it
+
+    Delivery.objects.filter(pk=delivery.pk).update(status="failed")
+    with translation.override("en"), pytest.raises(ValidationError, match="removed"):
+        delivery_retry(delivery=delivery, actor=None)

@@ -11,10 +11,10 @@ from pypdf import PdfReader
 
 from revier.applications.models import Application
 from revier.delivery.models import Delivery
-from revier.delivery.services import delivery_package
 from revier.payments.models import Fee, Payment
 from revier.payments.services import fee_set, kassenzeichen, payment_account_set
 from tests.applications.test_journey import _fill_all, _login, _start
+from tests.delivery.conftest import handed_over
 from tests.payments.provider_simulator import ProviderSimulator
 
 
@@ -64,16 +64,18 @@ def test_invoice_afterwards(client, zeitz, dog_form, resident, django_capture_on
         client.post(f"/zeitz/antrag/{ref}/pruefen/", {"declaration": "yes"})
     with scope(municipality=zeitz):
         payment = Payment.objects.get()
-        package = delivery_package(delivery=Delivery.objects.get())
+        package = handed_over(Delivery.objects.get())
     assert (payment.method, payment.status, payment.amount) == (
         "INVOICE",
         "INITIAL",
         Decimal("36.00"),
     )
     assert payment.transaction_reference == kassenzeichen(reference=ref, prefix="5")
-    assert package.payment.payment_method == "INVOICE"
-    assert package.payment.transaction_reference == payment.transaction_reference
-    assert package.payment.gross_amount == Decimal("36.00")
+    # What the office received carries the payment in the FIT-Connect metadata.
+    paid = package.metadata["paymentInformation"]
+    assert paid["paymentMethod"] == "INVOICE"
+    assert paid["transactionReference"] == payment.transaction_reference
+    assert Decimal(str(paid["grossAmount"])) == Decimal("36.00")
     page = client.get(f"/zeitz/antrag/{ref}/").content.decode()
     assert payment.transaction_reference in page and "DE02120300000000202051" in page
     receipt = client.get(f"/zeitz/antrag/{ref}/eingangsbestaetigung.pdf").content
@@ -134,12 +136,13 @@ def test_redirect_provider_success(
     assert response.status_code == 204
     with scope(municipality=zeitz):
         payment = Payment.objects.get()
-        package = delivery_package(delivery=Delivery.objects.get())
+        package = handed_over(Delivery.objects.get())
         assert Application.objects.get().status == Application.Status.SUBMITTED
     assert (payment.status, payment.method) == ("BOOKED", "CREDITCARD")
-    assert package.payment.status == "BOOKED"
-    assert package.payment.payment_method == "CREDITCARD"
-    assert package.payment.transaction_id == payment.transaction_id
+    paid = package.metadata["paymentInformation"]
+    assert paid["status"] == "BOOKED"
+    assert paid["paymentMethod"] == "CREDITCARD"
+    assert paid["transactionId"] == payment.transaction_id
     # Replayed notification: nothing happens twice.
     with django_capture_on_commit_callbacks(execute=True):
         client.generic(

@@ -33,7 +33,7 @@ from revier.core.audit import audit_log
 from revier.core.db import values_list_binary
 from revier.core.mail import send_templated_mail
 from revier.delivery.package import DeliveryPackage, PackageAttachment, PaymentInformation
-from revier.delivery.services import delivery_enqueue
+from revier.delivery.services import delivery_enqueue, delivery_packages_discard
 from revier.forms.models import FormVersion
 from revier.forms.schema import form_version_compiled, json_schema, schema_uri, validate_answers
 from revier.forms.selectors import form_version_tree
@@ -726,9 +726,11 @@ def retention_policy_set(*, form, actor=None, request=None, **values) -> Retenti
 
 
 def _anonymise(queryset) -> int:
-    ids = list(queryset.values_list("pk", flat=True))
-    if not ids:
+    rows = list(queryset.values_list("pk", "reference"))
+    if not rows:
         return 0
+    ids = [pk for pk, _reference in rows]
+    delivery_packages_discard(references=[reference for _pk, reference in rows])
     Upload.objects.filter(application_id__in=ids).delete()
     IdempotencyKey.objects.filter(application_id__in=ids).update(response={})
     return Application.objects.filter(pk__in=ids).update(
@@ -771,6 +773,10 @@ def retention_apply(*, municipality, now: dt.datetime | None = None) -> dict[str
                 updated_at__lt=now - dt.timedelta(days=policy.failed_days),
             )
             if policy.action == RetentionPolicy.Action.DELETE:
+                # The delivery record stays (reference, service, dates); its package goes.
+                delivery_packages_discard(
+                    references=list(expired.values_list("reference", flat=True))
+                )
                 counts["deleted"] += expired.delete()[1].get("applications.Application", 0)
             else:
                 counts["anonymised"] += _anonymise(expired)

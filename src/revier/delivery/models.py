@@ -59,7 +59,9 @@ class Delivery(TenantOwnedModel):
     # The route of the latest attempt; empty before the first.
     plugin = models.CharField(_("delivery route"), max_length=40, blank=True)
     # The whole DeliveryPackage (``DeliveryPackage.to_bytes``), sealed: it holds personal data.
+    # Emptied once handed over, or when the application's retention period ends.
     package_sealed = models.BinaryField(editable=False)
+    package_discarded_at = models.DateTimeField(_("package removed"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )

@@ -142,6 +142,10 @@ def delivery_enqueue(*, package: DeliveryPackage) -> Delivery:
     return delivery
 
 
+class PackageDiscarded(DeliveryRefused):
+    """The package was removed (handed over, or its retention period ended)."""
+
+
 def _package_open(sealed: bytes) -> DeliveryPackage:
     return DeliveryPackage.from_bytes(crypto.unseal(sealed, purpose=PACKAGE_PURPOSE))
 
@@ -150,7 +154,28 @@ def delivery_package(*, delivery: Delivery) -> DeliveryPackage:
     sealed = binary_values(Delivery.objects.filter(pk=delivery.pk), "package_sealed")
     if delivery.pk not in sealed:
         raise Delivery.DoesNotExist(f"no delivery {delivery.pk} in the active municipality")
+    if not sealed[delivery.pk]:
+        raise PackageDiscarded(_("The package has been removed from the platform."))
     return _package_open(sealed[delivery.pk])
+
+
+def delivery_packages_discard(*, references: list[str]) -> int:
+    """Remove the packages of these applications (their retention period has ended). A
+    delivery still waiting can then no longer be made: it is marked failed, saying why."""
+    if not references:
+        return 0
+    now = timezone.now()
+    deliveries = Delivery.objects.filter(reference__in=references)
+    deliveries.exclude(status__in=[Status.DELIVERED, Status.FAILED]).update(
+        status=Status.FAILED,
+        next_attempt_at=None,
+        sending_since=None,
+        last_error=_("Removed when the retention period of the application ended."),
+        updated_at=now,
+    )
+    return deliveries.filter(package_discarded_at__isnull=True).update(
+        package_sealed=b"", package_discarded_at=now, updated_at=now
+    )
 
 
 def _claim(delivery_id: int) -> Delivery | None:
@@ -230,6 +255,9 @@ def delivery_run(*, delivery_id: int) -> Delivery:
         delivery,
         plugin=plugin_id,
         status=Status.DELIVERED,
+        # Handed over: the platform keeps no copy (data minimisation; privacy register).
+        package_sealed=b"",
+        package_discarded_at=now,
         submission_id=result.submission_id[:100],
         case_id=result.case_id[:100],
         authentication_tags=result.authentication_tags,
@@ -247,6 +275,11 @@ def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
     current = Delivery.objects.select_for_update().defer("package_sealed").get(pk=delivery.pk)
     if current.status not in (Status.FAILED, Status.RETRYING):
         raise ValidationError(_("Only a failed delivery can be sent again."), code="not_failed")
+    if current.package_discarded_at is not None:
+        raise ValidationError(
+            _("The package has been removed from the platform; it cannot be sent again."),
+            code="discarded",
+        )
     current.status = Status.PENDING
     current.next_attempt_at = None
     current.save(update_fields=["status", "next_attempt_at", "updated_at"])

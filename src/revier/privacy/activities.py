@@ -116,7 +116,10 @@ register(
         ),
         data_categories=_("The complete application with its documents and the receipt."),
         legal_basis=_("Art. 6 (1) (e) GDPR in conjunction with § 3 OZG."),
-        retention=_("Removed from the platform once the authority has received it."),
+        retention=_(
+            "Removed from the platform as soon as it has been handed over; if it cannot be "
+            "handed over, when the retention period of the application ends."
+        ),
         recipients=_(
             "The responsible authority; FITKO's FIT-Connect service (only encrypted data)."
         ),
