@@ -16,11 +16,20 @@ SERVICE = "Anmeldung einer Wohnung"
 
 
 @pytest.fixture
-def fitconnect_server():
+def fitconnect_server(settings, tmp_path):
+    """The local FIT-Connect server, its test PKI's root configured as the trust anchor: the
+    destinations' keys are checked as in production (x5c chain, key usage, CRLs)."""
+    from revier.delivery import fitconnect
+
     server = FitConnectServer().start()
     server.destination = server.add_destination(services=[f"urn:de:fim:leika:leistung:{LEIKA}"])
+    anchors = tmp_path / "v-pki-root.pem"
+    anchors.write_bytes(server.pki.root_pem())
+    settings.FITCONNECT_TRUST_ANCHORS = str(anchors)
+    fitconnect.caches_clear()
     yield server
     server.stop()
+    fitconnect.caches_clear()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ key (published at ``/.well-known/jwks.json``), and ``accept-submission`` or
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import re
@@ -33,9 +34,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from urllib.parse import parse_qs
 
-from cryptography.hazmat.primitives import hashes
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.x509.oid import NameOID
 from jsonschema import Draft202012Validator
 
 PROBLEM = "https://schema.fitko.de/fit-connect/submission-api/problems/"
@@ -62,9 +65,11 @@ def rsa_key(bits: int = 4096, use: str = "enc") -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
-def public_jwk(key: rsa.RSAPrivateKey, kid: str, *, use: str = "enc") -> dict:
+def public_jwk(
+    key: rsa.RSAPrivateKey, kid: str, *, use: str = "enc", x5c: list[str] | None = None
+) -> dict:
     numbers = key.public_key().public_numbers()
-    return {
+    jwk = {
         "kty": "RSA",
         "kid": kid,
         "alg": "RSA-OAEP-256" if use == "enc" else "PS512",
@@ -72,6 +77,157 @@ def public_jwk(key: rsa.RSAPrivateKey, kid: str, *, use: str = "enc") -> dict:
         "n": b64url(_int_bytes(numbers.n)),
         "e": b64url(_int_bytes(numbers.e)),
     }
+    if x5c is not None:
+        jwk["x5c"] = x5c
+    return jwk
+
+
+# --- a test PKI in the shape of the V-PKI: root → CA → the destinations' certificates -------
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Revier Test-PKI"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+
+
+def certificate(
+    subject: str,
+    public_key,
+    *,
+    issuer: tuple[x509.Certificate, rsa.RSAPrivateKey] | None,
+    signing_key: rsa.RSAPrivateKey,
+    ca: bool = False,
+    usage: tuple[str, ...] = ("key_encipherment",),
+    crl_url: str | None = None,
+    valid_days: tuple[int, int] = (-1, 365),
+) -> x509.Certificate:
+    """A certificate as a V-PKI CA issues them: key identifiers, basic constraints, key usage
+    (certificate and CRL signing for CAs), the issuer's CRL distribution point."""
+    now = dt.datetime.now(dt.UTC)
+    issuer_name = issuer[0].subject if issuer else _name(subject)
+    issuer_public = issuer[1].public_key() if issuer else public_key
+    flags = dict.fromkeys(_USAGES, False)
+    flags.update(dict.fromkeys(("key_cert_sign", "crl_sign") if ca else usage, True))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(issuer_name)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now + dt.timedelta(days=valid_days[0]))
+        .not_valid_after(now + dt.timedelta(days=valid_days[1]))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(**flags), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public), critical=False
+        )
+    )
+    if crl_url:
+        point = x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(crl_url)],
+            relative_name=None,
+            reasons=None,
+            crl_issuer=None,
+        )
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
+    return builder.sign(signing_key, hashes.SHA256())
+
+
+def der_b64(cert: x509.Certificate) -> str:
+    """An ``x5c`` entry: standard base64 of the DER certificate (RFC 7517 4.7)."""
+    return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode("ascii")
+
+
+class Pki:
+    """A root and an issuing CA whose CRLs the FIT-Connect test server publishes at
+    ``{base_url}/pki/root.crl`` and ``/pki/ca.crl``. The CA keys are 2048-bit (quicker)."""
+
+    def __init__(self, base_url: str, *, name: str = "V-PKI"):
+        self.base_url = base_url
+        self.root_key = rsa_key(2048, f"{name} root")
+        self.root = certificate(
+            f"Test {name} Root",
+            self.root_key.public_key(),
+            issuer=None,
+            signing_key=self.root_key,
+            ca=True,
+        )
+        self.ca_key = rsa_key(2048, f"{name} ca")
+        self.ca = certificate(
+            f"Test {name} CA",
+            self.ca_key.public_key(),
+            issuer=(self.root, self.root_key),
+            signing_key=self.root_key,
+            ca=True,
+            crl_url=f"{base_url}/pki/root.crl",
+        )
+        self.revoked: set[int] = set()
+        self.crl_requests = 0
+        self.crl_unavailable = False  # answer 503 for the CRLs
+
+    def root_pem(self) -> bytes:
+        return self.root.public_bytes(serialization.Encoding.PEM)
+
+    def issue(self, key: rsa.RSAPrivateKey, *, use: str, **kwargs) -> x509.Certificate:
+        options = {
+            "usage": ("key_encipherment",) if use == "enc" else ("digital_signature",),
+            "crl_url": f"{self.base_url}/pki/ca.crl",
+            **kwargs,
+        }
+        return certificate(
+            f"Zustellpunkt Test ({use})",
+            key.public_key(),
+            issuer=(self.ca, self.ca_key),
+            signing_key=self.ca_key,
+            **options,
+        )
+
+    def x5c(self, key: rsa.RSAPrivateKey, *, use: str, **kwargs) -> list[str]:
+        """The ``x5c`` of a JWK: the key's certificate, then the CA's."""
+        return [der_b64(self.issue(key, use=use, **kwargs)), der_b64(self.ca)]
+
+    def revoke(self, cert: x509.Certificate | str) -> None:
+        if isinstance(cert, str):  # an x5c entry
+            cert = x509.load_der_x509_certificate(base64.b64decode(cert))
+        self.revoked.add(cert.serial_number)
+
+    def crl(self, name: str) -> bytes:
+        """A fresh DER CRL of the root ("root") or the CA ("ca")."""
+        issuer, key = (self.root, self.root_key) if name == "root" else (self.ca, self.ca_key)
+        now = dt.datetime.now(dt.UTC)
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(issuer.subject)
+            .last_update(now - dt.timedelta(minutes=1))
+            .next_update(now + dt.timedelta(days=1))
+        )
+        for serial in sorted(self.revoked):
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder()
+                .serial_number(serial)
+                .revocation_date(now - dt.timedelta(minutes=1))
+                .build()
+            )
+        return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
 
 def set_sign(payload: dict, *, key: rsa.RSAPrivateKey, kid: str) -> str:
@@ -151,6 +307,10 @@ class Destination:
     # The authority's key for signing its events (accept, reject).
     signing_kid: str = ""
     signing_key: rsa.RSAPrivateKey | None = None
+    served_signing_key: dict | None = None  # serve this instead (tests)
+    # The certificate chains of both keys, issued when first served.
+    x5c: list[str] = field(default_factory=list)
+    signing_x5c: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -188,6 +348,7 @@ class FitConnectServer:
         self.signing_kid = str(uuid.uuid4())
         self.signing_key = rsa_key(4096, "sig-service")
         self.events: dict[str, list[str]] = {}  # case id → SETs, oldest first
+        self.pki: Pki | None = None  # issues the destinations' certificates (x5c), at start
         self.lock = threading.RLock()  # re-entered: a view adds events
         self.port = 0
         self._httpd: ThreadingHTTPServer | None = None
@@ -199,6 +360,8 @@ class FitConnectServer:
         handler = type("Handler", (_Handler,), {"state": self})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self.port = self._httpd.server_address[1]  # keep the port across stop/start
+        if self.pki is None:
+            self.pki = Pki(self.api_url)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
         return self
@@ -242,6 +405,12 @@ class FitConnectServer:
             raise Refused(503, "unavailable", "Service Unavailable", "maintenance")
         if method == "POST" and path == "/token":
             return self._token(headers, body)
+        if method == "GET" and path in ("/pki/root.crl", "/pki/ca.crl"):  # the PKI's, public
+            with self.lock:
+                self.pki.crl_requests += 1
+            if self.pki.crl_unavailable:
+                raise Refused(503, "unavailable", "Service Unavailable", "CRL")
+            return 200, "application/pkix-crl", self.pki.crl(path[5:-4])
         if method == "GET" and path == "/.well-known/jwks.json":  # public, as the real one
             keys = [public_jwk(self.signing_key, self.signing_kid, use="sig")]
             return 200, "application/json", json.dumps({"keys": keys}).encode()
@@ -302,13 +471,20 @@ class FitConnectServer:
         return 200, "application/json", json.dumps(answer).encode()
 
     def _key(self, destination_id, kid, **_):
+        # Served with their certificate chain (x5c), as the real service does.
         d = self._get_destination(destination_id)
         if kid == d.signing_kid:
-            key = public_jwk(d.signing_key, d.signing_kid, use="sig")
+            key = d.served_signing_key
+            if key is None:
+                d.signing_x5c = d.signing_x5c or self.pki.x5c(d.signing_key, use="sig")
+                key = public_jwk(d.signing_key, kid, use="sig", x5c=d.signing_x5c)
         elif kid != d.kid:
             raise Refused(404, "key-not-found", "Key not found", kid)
         else:
-            key = d.served_key if d.served_key is not None else public_jwk(d.key, d.kid)
+            key = d.served_key
+            if key is None:
+                d.x5c = d.x5c or self.pki.x5c(d.key, use="enc")
+                key = public_jwk(d.key, kid, x5c=d.x5c)
         return 200, "application/json", json.dumps(key).encode()
 
     def _create(self, headers, body, **_):

@@ -52,6 +52,9 @@ def test_full_delivery_is_decrypted_by_the_receiver(
         ("POST", "/token"),
         ("GET", "destinations"),
         ("GET", "destinations"),
+        # The key's certificates against the trust anchor: the CRLs of the CA and the root.
+        ("GET", "/pki/ca.crl"),
+        ("GET", "/pki/root.crl"),
         ("POST", "submissions"),
         ("PUT", "submissions"),
         ("PUT", "submissions"),
@@ -189,7 +192,8 @@ def test_unknown_kid_at_the_receiver_is_reported_from_the_problem(
 ):
     # The receiver rotated its key after serving the old one: it cannot match our kid.
     destination = fitconnect_server.destination
-    destination.served_key = public_jwk(destination.key, destination.kid)
+    chain = fitconnect_server.pki.x5c(destination.key, use="enc")
+    destination.served_key = public_jwk(destination.key, destination.kid, x5c=chain)
     old_kid = destination.kid
     destination.served_key["kid"] = old_kid
 

@@ -84,8 +84,9 @@ def test_token_destination_and_key_are_asked_once_for_many_deliveries(
     assert _token_requests(fitconnect_server) == 1
     assert _destination_requests(fitconnect_server) == 1
     assert _key_requests(fitconnect_server) == 1
+    assert fitconnect_server.pki.crl_requests == 2  # the CA's and the root's, once
     # Four requests per delivery instead of seven: create, attachment × 2, submit.
-    assert len(fitconnect_server.requests) == 3 + 3 * 4
+    assert len(fitconnect_server.requests) == 3 + 2 + 3 * 4
 
 
 def test_token_is_renewed_after_it_expired(

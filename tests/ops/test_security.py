@@ -5,13 +5,14 @@ import subprocess
 
 import pytest
 
+from tests.delivery.fitconnect_server import Pki
 from tests.ops.conftest import REPO, production_env, run_python
 
 
-def test_check_deploy_is_clean_with_production_settings(data_dir):
-    result = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "revier"), "check", "--deploy", "--fail-level", "WARNING"],
-        env=production_env(data_dir),
+def _check(env, *args):
+    return subprocess.run(
+        [str(REPO / ".venv" / "bin" / "revier"), "check", *args],
+        env=env,
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -19,8 +20,37 @@ def test_check_deploy_is_clean_with_production_settings(data_dir):
         check=False,
     )
 
+
+@pytest.fixture
+def trust_anchors(data_dir):
+    path = data_dir / "v-pki-roots.pem"
+    path.write_bytes(Pki("http://127.0.0.1:9").root_pem())
+    return str(path)
+
+
+def test_check_deploy_is_clean_with_production_settings(data_dir, trust_anchors):
+    env = production_env(data_dir, REVIER_FITCONNECT_TRUST_ANCHORS=trust_anchors)
+    result = _check(env, "--deploy", "--fail-level", "WARNING")
+
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_without_fitconnect_trust_anchors(data_dir):
+    result = _check(production_env(data_dir), "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert "(revier.W101) REVIER_FITCONNECT_TRUST_ANCHORS is not set" in result.stderr
+
+
+def test_unreadable_trust_anchors_stop_the_start(data_dir):
+    broken = data_dir / "roots.pem"
+    broken.write_text("-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n")
+    for path in (broken, data_dir / "missing.pem"):
+        result = _check(production_env(data_dir, REVIER_FITCONNECT_TRUST_ANCHORS=str(path)))
+
+        assert result.returncode != 0
+        assert "(revier.E101) REVIER_FITCONNECT_TRUST_ANCHORS cannot be read" in result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key(data_dir):

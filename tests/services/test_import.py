@@ -42,6 +42,44 @@ def test_xzufi_leistung_is_read_and_the_broken_key_refused():
 
 
 @pytest.mark.django_db
+def test_xzufi_text_modules_identified_only_by_code():
+    """Only the verified codes 02 and 03 are mapped (see TEXT_MODULES); codes whose meaning one
+    source alone gives (05, 06, 08, 09, 24 here) land nowhere rather than in a guessed field."""
+    output = run(DATA / "xzufi_codes_only.xml")
+
+    assert "created: 2, changed: 0, unchanged: 0, refused: 0" in output
+    service = Service.objects.get(leika="99000000000071")
+    assert service.name == "Fischereischein Erteilung"  # 02, German variant
+    assert service.synonyms == ["Fischereischein beantragen"]  # 03 beside 02
+    for field in ("short_text", "full_text", "documents", "requirements", "legal_basis"):
+        assert getattr(service, field) == "", field
+    # Kosten, Frist and Bearbeitungsdauer are modules of their own, not text module codes.
+    assert (service.fees, service.deadlines, service.processing_time) == (
+        "24 Euro",
+        "Keine",
+        "Sofort",
+    )
+    only_03 = Service.objects.get(leika="99000000000072")
+    assert (only_03.name, only_03.synonyms) == ("Jugendfischereischein beantragen", [])
+
+
+def test_xzufi_text_module_name_wins_over_code(tmp_path):
+    path = tmp_path / "c.xml"
+    path.write_text(
+        '<xzufi:transfer xmlns:xzufi="http://xoev.de/schemata/xzufi/2_2_0"><xzufi:leistung>'
+        "<xzufi:referenzLeiKa><code>99000000000073</code></xzufi:referenzLeiKa>"
+        "<xzufi:modulText><xzufi:leikaTextmodul><code>02</code></xzufi:leikaTextmodul>"
+        '<xzufi:inhalt languageCode="de">Angelkarte</xzufi:inhalt></xzufi:modulText>'
+        "<xzufi:modulText><xzufi:leikaTextmodul><code>06</code><name>Volltext</name>"
+        '</xzufi:leikaTextmodul><xzufi:inhalt languageCode="de">Text</xzufi:inhalt>'
+        "</xzufi:modulText></xzufi:leistung></xzufi:transfer>",
+        encoding="utf-8",
+    )
+    _fmt, [record] = read_file(path)
+    assert (record.data["name"], record.data["full_text"]) == ("Angelkarte", "Text")
+
+
+@pytest.mark.django_db
 def test_csv_with_refusals_by_line(tmp_path):
     path = tmp_path / "catalogue.csv"
     path.write_text(

@@ -52,6 +52,10 @@ REVIER_OPERATOR_NAME = os.environ.get("REVIER_OPERATOR_NAME", "")
 REVIER_OPERATOR_ADDRESS = os.environ.get("REVIER_OPERATOR_ADDRESS", "")
 REVIER_OPERATOR_EMAIL = os.environ.get("REVIER_OPERATOR_EMAIL", "")
 REVIER_OPERATOR_PHONE = os.environ.get("REVIER_OPERATOR_PHONE", "")
+# PEM file with the root certificates of the Verwaltungs-PKI: where set, FIT-Connect keys must
+# carry a certificate chain to one of them (production); unset for FIT-Connect's test
+# environment (ADR 0014).
+FITCONNECT_TRUST_ANCHORS = os.environ.get("REVIER_FITCONNECT_TRUST_ANCHORS", "")
 
 # Hosts that serve the platform itself (start page, operator admin). Any other host must be a
 # municipality's custom domain.

@@ -20,4 +20,4 @@ class DeliveryConfig(AppConfig):
             )
         )
         # Importing the plugin modules registers them (one module per plugin).
-        from revier.delivery import plugins  # noqa: F401
+        from revier.delivery import checks, plugins  # noqa: F401

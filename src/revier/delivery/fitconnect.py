@@ -19,7 +19,9 @@ Token whose signature is verified: events of the delivery service against its JW
 signature key (``GET /v1/destinations/{id}/keys/{kid}``, PS512, ``verify``, RSA ≥ 4096).
 An accept or reject signed by anyone but the destination is refused.
 
-Not done yet: checking the key's X.509 chain (``x5c``) against the V-PKI trust anchor.
+Where the installation names the V-PKI trust anchors, both keys of the destination must carry
+a certificate chain (``x5c``) that leads to one of them, fits the key's use and is not revoked
+(``certificates.chain_check``); a CRL that cannot be fetched makes the delivery wait.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from revier.delivery import crypto, envelope
+from revier.delivery import certificates, crypto, envelope
 from revier.delivery.package import DeliveryPackage
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -195,6 +197,7 @@ def caches_clear() -> None:
         _tokens.clear()
         _destinations.clear()
         _signature_keys.clear()
+    certificates.caches_clear()
 
 
 class FitConnectClient:
@@ -305,9 +308,32 @@ class FitConnectClient:
             raise FitConnectRefused("the destination names no encryptionKid", step="key")
         key = self._api("key", "GET", f"/v1/destinations/{destination_id}/keys/{kid}").json()
         try:
-            return crypto.public_key_check(key, kid=kid)
+            checked = crypto.public_key_check(key, kid=kid)
+            self._certificates_check(key, use="enc", step="key")
         except crypto.KeyRefused as exc:
             raise FitConnectRefused(f"key refused: {exc}", step="key") from exc
+        return checked
+
+    def _certificates_check(self, key: dict, *, use: str, step: str) -> None:
+        """The key's certificate chain against the trust anchors, if any are configured."""
+        anchors = certificates.trust_anchors()
+        if not anchors:
+            return
+        try:
+            certificates.chain_check(key, use=use, anchors=anchors, fetch=self._crl_fetch)
+        except certificates.RevocationUnavailable as exc:
+            raise FitConnectUnavailable(f"revocation status unknown: {exc}", step=step) from exc
+
+    def _crl_fetch(self, url: str) -> bytes:
+        try:
+            response = self.http.get(url)
+        except httpx.TransportError as exc:
+            raise certificates.RevocationUnavailable(
+                f"{url}: {type(exc).__name__}: {exc or 'no answer'}"
+            ) from exc
+        if response.status_code != 200:
+            raise certificates.RevocationUnavailable(f"{url}: HTTP {response.status_code}")
+        return response.content
 
     def _destination_and_key(self, destination_id: str, *, fresh: bool):
         """The destination and its checked key, kept ones unless ``fresh``; and whether they
@@ -439,6 +465,10 @@ class FitConnectClient:
                 )
         try:
             key = crypto.public_key_check(served, kid=kid, alg=crypto.SET_ALG)
+            if destination_id is not None:
+                # The delivery service's own keys come from its JWKS over TLS; the
+                # authority's are V-PKI keys like its encryption key.
+                self._certificates_check(served, use="sig", step="events")
         except crypto.KeyRefused as exc:
             raise FitConnectRefused(f"signature key refused: {exc}", step="events") from exc
         with _cache_lock:

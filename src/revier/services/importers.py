@@ -125,21 +125,30 @@ def read_csv(raw: bytes) -> Iterator[Record]:
 
 # --- XZuFi ----------------------------------------------------------------------------------
 
-# LeiKa text modules (codelist leikaTextmodul) and where they go. By name as well, because
-# exports differ in whether they fill code or name.
+# LeiKa text modules (modulText/leikaTextmodul) and where they go. Exports differ in whether they
+# fill the code, the name or both; a known name wins over the code.
+#
+# Codes are only mapped here once two independent public sources agree on their meaning
+# (checked 2026, details in docs/service-catalogue-sources.md):
+#   02 Leistungsbezeichnung: codedust/xzufi:parse-xzufi.py (takes the Leistungsbezeichnung from
+#      code 02) and the FIM portal helper with the table LEIKA_TEXTMODUL (a Python file that
+#      quotes the code list "urn:de:xzufi:codeliste:leistungstextmodulleika", version 20240216).
+#   03 Leistungsbezeichnung II: rongem/pvog:pvog-openapi.json and
+#      rongem/pvog:src/model/leistung.interface.ts (display name from code 03, falling back to 02)
+#      and the same LEIKA_TEXTMODUL table.
+# The code list has the codes 02, 03, 05, 06, 07, 08, 09, 11, 14, 15, 16, 18, 22, 23, 24, 25
+# (LEIKA_TEXTMODUL and, independently, the enum ModulTextTypValues generated from the FIM Portal
+# API v0.24.0). 01, 04, 10, 12, 13, 17, 19, 20 and 21 are not in it, so the earlier guesses for
+# 04, 10 and 12 were wrong. For the remaining codes only LEIKA_TEXTMODUL names them (05 Kurztext,
+# 06 Volltext, 07 Handlungsgrundlagen, 08 Unterlagen, 09 Voraussetzungen, 11 Verfahrensablauf,
+# 14 Formulare, 15 weiterführende Informationen, 16 Hinweise, 18 Urheber, 22 zuständige Stelle,
+# 23 Ansprechpunkt, 24 Teaser, 25 Rechtsbehelf); with one source they are unverified, and such a
+# module is only taken when it carries a name from TEXT_MODULE_NAMES. Kosten, Frist and
+# Bearbeitungsdauer are modules of their own in XZuFi 2.x (modulKosten, modulFrist,
+# modulBearbeitungsdauer), not text module codes.
 TEXT_MODULES = {
     "02": "name",
     "03": "name_2",
-    "04": "full_text",
-    "05": "documents",
-    "06": "requirements",
-    "07": "fees",
-    "08": "procedure",
-    "09": "processing_time",
-    "10": "deadlines",
-    "12": "notes",
-    "14": "short_text",
-    "18": "legal_basis",
 }
 TEXT_MODULE_NAMES = {
     "leistungsbezeichnung": "name",
