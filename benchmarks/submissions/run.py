@@ -91,14 +91,9 @@ def child_server(payload: dict) -> None:
     until stdin closes, then prints how many submissions it received, its CPU time, and the
     result of opening them all as the receiving authority."""
     sys.path.insert(0, str(REPO))
-    from tests.delivery import fitconnect_server
     from tests.delivery.fitconnect_server import FitConnectServer
 
     leika = payload["leika"]
-    # http.server writes headers and body in two sends; with Nagle's algorithm and the
-    # client's delayed ACK every response would wait ~40 ms on loopback (any real server
-    # sets TCP_NODELAY).
-    fitconnect_server._Handler.disable_nagle_algorithm = True
     server = FitConnectServer(open_on_submit=payload["open_on_submit"]).start()
     destination = server.add_destination(services=[f"urn:de:fim:leika:leistung:{leika}"])
     config = {

@@ -702,6 +702,9 @@ def _json(body: bytes) -> dict:
 class _Handler(BaseHTTPRequestHandler):
     state: FitConnectServer
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes; with Nagle's algorithm the body waits for the
+    # client's delayed ACK: 40 ms for every small answer on loopback (a CRL, a key).
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # keep test output quiet
         pass
