@@ -14,11 +14,15 @@ from tests.conftest import make_staff
 from tests.forms.conftest import (
     LEIKA,
     OTHER_LEIKA,
+    V3_SCHEMA,
     XDF1_WBK,
     XDF2,
     XDF3,
     dog_tax_schema,
     import_file,
+    struktur,
+    v3_field,
+    v3_group,
 )
 from tests.ops.conftest import REPO, clean_env
 
@@ -201,6 +205,17 @@ def test_refused_file_stores_nothing(zeitz, name):
         import_file(zeitz, XDF2.parent / name)
 
     assert _counts() == before == {k: 0 for k in before}
+
+
+def test_conflicting_redefinition_stores_nothing(zeitz):
+    children = struktur("1:1", v3_group("G1", "A", struktur("1:1", v3_field("F1", "Name")))) + (
+        struktur("1:1", v3_group("G2", "B", struktur("1:1", v3_field("F1", "Nachname"))))
+    )
+
+    with pytest.raises(XDatenfelderError, match=r"F1:1\.0\.0 is defined twice"):
+        import_file(zeitz, V3_SCHEMA.format(rules="", children=children).encode())
+
+    assert _counts() == {k: 0 for k in _counts()}
 
 
 def test_failure_while_storing_rolls_everything_back(zeitz, monkeypatch):

@@ -4,7 +4,17 @@ import pytest
 
 from revier.forms import xdf
 from revier.forms.xdf import XDatenfelderError, parse
-from tests.forms.conftest import XDF1_WBK, XDF2, XDF3, dog_tax_schema
+from tests.forms.conftest import (
+    V3_SCHEMA,
+    XDF1_WBK,
+    XDF2,
+    XDF3,
+    dog_tax_schema,
+    struktur,
+    v3_field,
+    v3_group,
+    v3_rule,
+)
 
 ROOT2 = "/xdf:xdatenfelder.stammdatenschema.0102/xdf:stammdatenschema"
 ROOT3 = "/xdf:xdatenfelder.datenfeldgruppe.0103/xdf:datenfeldgruppe"
@@ -282,10 +292,147 @@ def test_every_problem_of_a_file_is_reported_with_its_path():
 
 
 def test_same_element_twice_in_a_group_is_refused():
-    from tests.forms.conftest import V3_SCHEMA, struktur, v3_field
-
     field = v3_field("F1", "Name")
     data = V3_SCHEMA.format(rules="", children=struktur("1:1", field) + struktur("0:1", field))
     [problem] = _problems(data.encode())
     assert "xdf:stammdatenschema/xdf:struktur[2]" in problem
     assert "F1 occurs twice in S60000011" in problem
+
+
+# --- ids and redefinitions ----------------------------------------------------------------------
+
+S3 = "/xdf:xdatenfelder.stammdatenschema.0102/xdf:stammdatenschema"
+IN = "xdf:struktur/xdf:enthaelt"
+
+
+def _schema(children: str, rules: str = "") -> bytes:
+    return V3_SCHEMA.format(rules=rules, children=children).encode()
+
+
+def _found(data: bytes) -> list[tuple[str, str]]:
+    with pytest.raises(XDatenfelderError) as caught:
+        parse(data)
+    return [(p.path, p.message) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("children", "path", "message"),
+    [
+        (
+            struktur("1:1", v3_field("X!1", "Name")),
+            f"{S3}/{IN}/xdf:datenfeld/xdf:identifikation/xdf:id",
+            "Invalid id: X!1.",
+        ),
+        (
+            struktur("1:1", v3_field("G60000001", "Name")),
+            f"{S3}/{IN}/xdf:datenfeld/xdf:identifikation/xdf:id",
+            "The id G60000001 must start with F.",
+        ),
+        (
+            struktur("1:1", v3_group("F60000001", "Person", struktur("1:1", v3_field("F1", "A")))),
+            f"{S3}/{IN}/xdf:datenfeldgruppe/xdf:identifikation/xdf:id",
+            "The id F60000001 must start with G.",
+        ),
+        (
+            struktur("1:1", v3_field("F1", "Name", rules=v3_rule("X60000001", "Regel", "x"))),
+            f"{S3}/{IN}/xdf:datenfeld/xdf:regel/xdf:identifikation/xdf:id",
+            "The id X60000001 must start with R.",
+        ),
+    ],
+    ids=["invalid-characters", "field-with-group-id", "group-with-field-id", "rule-without-r"],
+)
+def test_broken_id_is_refused_with_its_path(children, path, message):
+    assert _found(_schema(children)) == [(path, message)]
+
+
+def test_identical_reuse_of_a_field_in_two_groups_is_accepted():
+    name = v3_field("F1", "Name", rules=v3_rule("R1", "Pflicht", "required(F1)"))
+    message = parse(
+        _schema(
+            struktur("1:1", v3_group("G1", "Antragsteller", struktur("1:1", name)))
+            + struktur("0:1", v3_group("G2", "Vertreter", struktur("0:1", name)))
+        )
+    )
+
+    first, second = (c.element.children[0].element for c in message.root.children)
+    assert (first.id, first.label, first.rules) == ("F1", "Name", ["R1:1.0.0"])
+    assert (second.id, second.label, second.rules) == ("F1", "Name", ["R1:1.0.0"])
+    assert list(message.rules) == ["R1:1.0.0"]
+
+
+def test_same_id_in_another_version_is_another_element():
+    newer = v3_field("F1", "Familienname").replace("1.0.0", "1.1.0")
+    message = parse(
+        _schema(
+            struktur("1:1", v3_group("G1", "A", struktur("1:1", v3_field("F1", "Name"))))
+            + struktur("1:1", v3_group("G2", "B", struktur("1:1", newer)))
+        )
+    )
+
+    assert [c.element.children[0].element.label for c in message.root.children] == [
+        "Name",
+        "Familienname",
+    ]
+
+
+def test_conflicting_redefinition_of_a_field_is_refused_with_both_paths():
+    problems = _found(
+        _schema(
+            struktur("1:1", v3_group("G1", "A", struktur("1:1", v3_field("F1", "Name"))))
+            + struktur("1:1", v3_group("G2", "B", struktur("1:1", v3_field("F1", "Nachname"))))
+        )
+    )
+
+    group = "xdf:datenfeldgruppe"
+    assert problems == [
+        (
+            f"{S3}/xdf:struktur[2]/xdf:enthaelt/{group}/{IN}/xdf:datenfeld",
+            f"F1:1.0.0 is defined twice with different content (first at "
+            f"{S3}/xdf:struktur[1]/xdf:enthaelt/{group}/{IN}/xdf:datenfeld). An element may "
+            "occur several times, but with the same id and version it must be identical "
+            "everywhere.",
+        )
+    ]
+
+
+def test_conflicting_redefinition_of_a_rule_is_refused_with_both_paths():
+    problems = _found(
+        _schema(
+            struktur("1:1", v3_field("F1", "Name", rules=v3_rule("R1", "Pflicht", "required(F1)")))
+            + struktur("0:1", v3_field("F2", "Alter", rules=v3_rule("R1", "Pflicht", "F2 > 0"))),
+        )
+    )
+
+    assert problems == [
+        (
+            f"{S3}/xdf:struktur[2]/xdf:enthaelt/xdf:datenfeld/xdf:regel",
+            f"R1:1.0.0 is defined twice with different content (first at "
+            f"{S3}/xdf:struktur[1]/xdf:enthaelt/xdf:datenfeld/xdf:regel). An element may occur "
+            "several times, but with the same id and version it must be identical everywhere.",
+        )
+    ]
+
+
+def test_conflicting_group_is_reported_together_with_the_other_problems():
+    person = v3_group("G1", "Person", struktur("1:1", v3_field("F1", "Name")))
+    other = v3_group("G1", "Person", struktur("0:1", v3_field("F1", "Name")))  # other multiplicity
+    problems = _found(
+        _schema(
+            struktur("1:1", v3_group("G2", "A", struktur("1:1", person)))
+            + struktur("1:1", v3_group("G3", "B", struktur("1:1", other)))
+            + struktur("1:1", v3_field("F!", "Kaputt"))
+        )
+    )
+
+    assert [(path.removeprefix(S3), message[:50]) for path, message in problems] == [
+        (
+            f"/xdf:struktur[2]/xdf:enthaelt/xdf:datenfeldgruppe/{IN}/xdf:datenfeldgruppe",
+            "G1:1.0.0 is defined twice with different content (",
+        ),
+        (
+            "/xdf:struktur[3]/xdf:enthaelt/xdf:datenfeld/xdf:identifikation/xdf:id",
+            "Invalid id: F!.",
+        ),
+    ]
+    # The field inside is the same in both copies: only the group is named.
+    assert f"(first at {S3}/xdf:struktur[1]/" in problems[0][1]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import ParseError
 
@@ -363,6 +363,8 @@ class _Reader:
         self.version = NAMESPACES.get(self.ns, "")
         self.spec = _specs(self.version) if self.version else {}
         self._paths: dict = {}
+        # (kind, "id:version") → (content, path) of the first definition of each field and group
+        self._definitions: dict[tuple[str, str], tuple[dict, str]] = {}
 
     # -- paths and problems --
 
@@ -391,6 +393,34 @@ class _Reader:
 
     def warn(self, el, message: str) -> None:
         self.warnings.append(Problem(self.path(el), message, el.sourceline))
+
+    def redefinition(self, el, key: str, first_path: str) -> None:
+        self.error(
+            el,
+            _(
+                "%(key)s is defined twice with different content (first at %(first)s). An "
+                "element may occur several times, but with the same id and version it must be "
+                "identical everywhere."
+            )
+            % {"key": key, "first": first_path},
+        )
+
+    def register(self, el, kind: str, element: Group | Field) -> None:
+        """Note a field or group definition; refuse a different one with the same id and version.
+
+        FIM reuses elements: the same Datenfeld may appear in several groups, each time written
+        out in full. Identical copies are fine; a copy that differs is a contradiction the import
+        would otherwise resolve silently by taking one of them.
+        """
+        if not element.id:
+            return
+        key = _key(element.id, element.version)
+        content = _content(element)
+        first = self._definitions.get((kind, key))
+        if first is None:
+            self._definitions[(kind, key)] = (content, element.path)
+        elif first[0] != content:
+            self.redefinition(el, key, first[1])
 
     # -- structure --
 
@@ -626,7 +656,9 @@ class _Reader:
         rules = [self.rule(r) for r in found.get("regel", [])]
         common["rules"] = [r for r in rules if r]
         if kind == "field":
-            return self.field(el, found, common)
+            result = self.field(el, found, common)
+            self.register(el, kind, result)
+            return result
         group = Group(**common)
         seen: dict[str, str] = {}
         for struktur in found.get("struktur", []):
@@ -647,6 +679,8 @@ class _Reader:
                 continue
             seen[key] = child.path
             group.children.append(child)
+        if kind == "group":
+            self.register(el, kind, group)
         return group
 
     def status(self, found: dict) -> None:
@@ -892,8 +926,25 @@ class _Reader:
         )
         if not identifier:
             return ""
-        self.rules.setdefault(rule.key, rule)
+        first = self.rules.setdefault(rule.key, rule)
+        if first is not rule and _content(first) != _content(rule):
+            self.redefinition(el, _key(identifier, version), first.path)
         return rule.key
+
+
+def _key(identifier: str, version: str) -> str:
+    return f"{identifier}:{version}" if version else identifier
+
+
+def _content(item: Rule | Group | Field) -> dict:
+    """What a definition says, without where it stands: paths are left out, and a group's
+    children count by id, version and multiplicity (their own content is compared on its own)."""
+    content = {f.name: getattr(item, f.name) for f in fields(item) if f.name != "path"}
+    if isinstance(item, Group):
+        content["children"] = [
+            (c.element.id, c.element.version, c.min_occurs, c.max_occurs) for c in item.children
+        ]
+    return content
 
 
 def _has_content(el) -> bool:
