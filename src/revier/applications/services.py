@@ -480,6 +480,23 @@ def application_payment_notified(
     )
     if application is None or application.status not in (Status.AWAITING_PAYMENT, Status.FAILED):
         return payment
+    if application.anonymised_at is not None:
+        # Its retention period ended before the provider reported: the answers are gone, so
+        # nothing can be handed over. The payment stays recorded for the treasury to refund.
+        logger.warning(
+            "payment %s for %s reported after the application was anonymised",
+            payment.pk,
+            application.reference,
+        )
+        audit_log(
+            municipality=application.municipality,
+            actor=None,
+            action="change",
+            obj=payment,
+            summary=f"payment {payment.status} after the application's retention ended; "
+            "not handed over, to be refunded",
+        )
+        return payment
     if payment.status == Payment.Status.BOOKED:
         _complete(
             application,
