@@ -12,7 +12,9 @@ fields are left out rather than sent empty.
 
 Types: text, text_latin → string; date → string/date; time → string/time; datetime →
 string/date-time; bool → boolean; num, num_currency → number; num_int → integer; file, obj →
-string (base64). Constraints from ``praezisierung`` become minLength/maxLength/pattern/minimum/
+string: the file's name, while its bytes travel beside the data (a FIT-Connect attachment, an
+API multipart part or ``{"filename", "content_type", "content_base64"}`` object that the API
+turns into the name). Constraints from ``praezisierung`` become minLength/maxLength/pattern/minimum/
 maximum, known code list values an ``enum``.
 """
 
@@ -43,8 +45,10 @@ _TYPES = {
     "num": {"type": "number"},
     "num_currency": {"type": "number"},
     "num_int": {"type": "integer"},
-    "file": {"type": "string", "contentEncoding": "base64"},
-    "obj": {"type": "string", "contentEncoding": "base64"},
+    # The name only: FIT-Connect sends files as attachments of their own, and a base64 copy in
+    # the data would carry every file twice.
+    "file": {"type": "string", "$comment": "file name; the file travels as an attachment"},
+    "obj": {"type": "string", "$comment": "file name; the file travels as an attachment"},
 }
 
 
