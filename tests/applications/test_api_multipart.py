@@ -4,9 +4,10 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
-from revier.applications.models import Application, Upload
+from revier.applications.models import Application, ReferenceCounter, Upload
+from revier.applications.uploads import max_bytes
 from revier.delivery.models import Delivery
 from tests.applications.conftest import FILE_KEY
 from tests.applications.test_api_and_retention import DATA, PDF, _api
@@ -68,24 +69,59 @@ def test_multipart_replay_with_idempotency_key(zeitz, dog_form, resident):
         assert Application.objects.count() == 1
 
 
+def _problem(response) -> dict:
+    """The field errors of a 400 problem+json answer, after checking its frame."""
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert {k: v for k, v in body.items() if k != "errors"} == {
+        "type": "https://revier.example/problems/invalid-input",
+        "title": "Invalid input",
+        "status": 400,
+        "detail": "One or more fields are invalid.",
+    }
+    return body["errors"]
+
+
 def test_multipart_refusals_name_the_part(zeitz, dog_form, resident):
     api = _api(resident)
     version = dog_form["version"]
     wrong_type = api.post(
         URL, _body(version, content=b"just text, no PDF", name="x.pdf"), format="multipart"
     )
-    assert wrong_type.status_code == 400
-    assert FILE_KEY in json.dumps(wrong_type.json())
+    assert _problem(wrong_type) == {FILE_KEY: ["The file must be of type PDF, JPEG, PNG."]}
 
     bad_json = api.post(URL, {"form": str(version.pk), "data": "{not json"}, format="multipart")
-    assert bad_json.status_code == 400
-    assert "data" in json.dumps(bad_json.json())
+    assert _problem(bad_json) == {"data": ["Invalid JSON."]}
 
     missing_file = api.post(
         URL, {"form": str(version.pk), "data": json.dumps(ANSWERS)}, format="multipart"
     )
-    assert missing_file.status_code == 400
-    assert FILE_KEY in json.dumps(missing_file.json())
+    assert _problem(missing_file) == {FILE_KEY: ["This field is required."]}
     with scope(municipality=zeitz):
         assert not Application.objects.exists()
         assert not Upload.objects.exists()
+
+
+def test_multipart_file_over_the_size_limit_is_refused_at_its_part(zeitz, dog_form, resident):
+    limit = max_bytes({})  # the field sets no limit of its own: the platform's applies
+    assert limit == 10 * 1024 * 1024
+    too_large = PDF + b"y" * (limit + 1 - len(PDF))  # a real PDF start, one byte too many
+    api = _api(resident)
+    response = api.post(URL, _body(dog_form["version"], content=too_large), format="multipart")
+    assert _problem(response) == {FILE_KEY: ["The file is larger than 10.0\xa0MB."]}
+
+    german = api.post(
+        URL,
+        _body(dog_form["version"], content=too_large),
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert german.status_code == 400
+    assert german.json()["errors"] == {FILE_KEY: ["Die Datei ist größer als 10,0\xa0MB."]}
+    with scopes_disabled():
+        assert not Application.objects.exists()
+        assert not Upload.objects.exists()
+        assert not Delivery.objects.exists()
+        # Refused before a reference number was drawn.
+        assert not ReferenceCounter.objects.exists()

@@ -128,3 +128,44 @@ def test_search_finds_the_new_services(towns):
     with scope(municipality=towns["elsteraue"]):
         local = [s.name for s in service_search("Grundsteuer", municipality=towns["elsteraue"])]
     assert "Grundsteuerbescheid für Grundstücke erhalten" in local
+
+
+PERSONALAUSWEIS = "99008001012000"  # Personalausweis beantragen
+WOHNSITZ = {"99115005104000", "99115005104001", "99115005070000"}  # An-, Hauptwohnsitz-, Abmeldung
+HUNDESTEUER = {"99102013104000", "99102013010000"}  # Anmeldung, Befreiung
+
+
+@pytest.mark.django_db
+def test_search_finds_the_examples_of_the_issue(towns):
+    load_demo_catalogue(towns)
+    by_key = {r["leika"]: r for r in records()}
+    assert by_key[PERSONALAUSWEIS]["name"] == "Personalausweis beantragen"
+    assert {by_key[k]["name"] for k in WOHNSITZ | HUNDESTEUER} == {
+        "Wohnsitz Anmeldung",
+        "Wohnsitz Anmeldung als Hauptwohnsitz",
+        "Wohnsitz Abmeldung",
+        "Hundesteuer Anmeldung",
+        "Hundesteuer Befreiung",
+    }
+
+    def keys(query):
+        return [s.leika for s in service_search(query)]
+
+    # "Ausweis": the identity card comes first, before other passes and cards.
+    ausweis = keys("Ausweis")
+    assert by_key[ausweis[0]]["name"].startswith("Personalausweis"), ausweis
+    assert PERSONALAUSWEIS in ausweis[:3], ausweis
+
+    # "ummelden" is no word of any name: found by synonym, exactly the services carrying it.
+    with_synonym = {k for k, r in by_key.items() if "ummelden" in r["synonyms"]}
+    assert WOHNSITZ.issubset(with_synonym)
+    assert set(keys("ummelden")) == with_synonym
+
+    # "Hund": both dog-tax services and nothing else.
+    assert set(keys("Hund")) == HUNDESTEUER
+
+    # A typo still finds the identity card, as the correct spelling does, first.
+    typo = keys("Persnalausweis")
+    assert typo[0] == PERSONALAUSWEIS, typo
+    assert set(typo) == set(keys("Personalausweis"))
+    assert {k for k, r in by_key.items() if r["name"].startswith("Personalausweis")} <= set(typo)
