@@ -22,7 +22,7 @@ from revier.payments.models import Fee, Payment
 from revier.payments.services import fee_set, kassenzeichen, payment_account_set
 from tests.applications.conftest import FILE_KEY, LEIKA
 from tests.applications.test_api_and_retention import DATA, PDF, _api
-from tests.delivery.fitconnect_server import FitConnectServer
+from tests.delivery.conftest import route_options, trusted_fitconnect_server
 
 pytestmark = pytest.mark.django_db
 
@@ -32,19 +32,9 @@ SERVICE_URN = f"urn:de:fim:leika:leistung:{LEIKA}"
 
 @pytest.fixture
 def server(settings, tmp_path):
-    """The local FIT-Connect server with a destination for the dog-tax service; its test PKI's
-    root is the trust anchor (as ``fitconnect_server`` in tests/delivery/conftest.py)."""
-    from revier.delivery import fitconnect
-
-    server = FitConnectServer().start()
-    server.destination = server.add_destination(services=[SERVICE_URN])
-    anchors = tmp_path / "v-pki-root.pem"
-    anchors.write_bytes(server.pki.root_pem())
-    settings.FITCONNECT_TRUST_ANCHORS = str(anchors)
-    fitconnect.caches_clear()
-    yield server
-    server.stop()
-    fitconnect.caches_clear()
+    """The local FIT-Connect server with a destination for the dog-tax service."""
+    with trusted_fitconnect_server(settings, tmp_path, leika=LEIKA) as server:
+        yield server
 
 
 @pytest.fixture
@@ -55,13 +45,7 @@ def routed(zeitz, dog_form, server):
             municipality=zeitz,
             leika=LEIKA,
             plugin="fitconnect",
-            options={
-                "api_url": server.api_url,
-                "token_url": server.token_url,
-                "client_id": server.client_id,
-                "client_secret": server.client_secret,
-                "destination": server.destination.destination_id,
-            },
+            options=route_options(server),
         )
     return dog_form
 

@@ -1,4 +1,5 @@
 import datetime as dt
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -15,21 +16,41 @@ LEIKA = "99115001001000"  # placeholder key in the 99… format; the catalogue o
 SERVICE = "Anmeldung einer Wohnung"
 
 
-@pytest.fixture
-def fitconnect_server(settings, tmp_path):
-    """The local FIT-Connect server, its test PKI's root configured as the trust anchor: the
-    destinations' keys are checked as in production (x5c chain, key usage, CRLs)."""
+@contextmanager
+def trusted_fitconnect_server(settings, tmp_path, *, leika: str = LEIKA):
+    """The local FIT-Connect server with a destination for ``leika``, its test PKI's root
+    configured as the trust anchor: the destinations' keys are checked as in production (x5c
+    chain, key usage, CRLs)."""
     from revier.delivery import fitconnect
 
     server = FitConnectServer().start()
-    server.destination = server.add_destination(services=[f"urn:de:fim:leika:leistung:{LEIKA}"])
+    server.destination = server.add_destination(services=[f"urn:de:fim:leika:leistung:{leika}"])
     anchors = tmp_path / "v-pki-root.pem"
     anchors.write_bytes(server.pki.root_pem())
     settings.FITCONNECT_TRUST_ANCHORS = str(anchors)
     fitconnect.caches_clear()
-    yield server
-    server.stop()
-    fitconnect.caches_clear()
+    try:
+        yield server
+    finally:
+        server.stop()
+        fitconnect.caches_clear()
+
+
+def route_options(server) -> dict:
+    """The FIT-Connect route options that send to ``server``'s destination."""
+    return {
+        "api_url": server.api_url,
+        "token_url": server.token_url,
+        "client_id": server.client_id,
+        "client_secret": server.client_secret,
+        "destination": server.destination.destination_id,
+    }
+
+
+@pytest.fixture
+def fitconnect_server(settings, tmp_path):
+    with trusted_fitconnect_server(settings, tmp_path) as server:
+        yield server
 
 
 @pytest.fixture
@@ -92,13 +113,7 @@ def fitconnect_route_factory(fitconnect_server):
             municipality=municipality,
             leika=LEIKA,
             plugin="fitconnect",
-            options={
-                "api_url": fitconnect_server.api_url,
-                "token_url": fitconnect_server.token_url,
-                "client_id": fitconnect_server.client_id,
-                "client_secret": fitconnect_server.client_secret,
-                "destination": fitconnect_server.destination.destination_id,
-            },
+            options=route_options(fitconnect_server),
         )
 
     return make

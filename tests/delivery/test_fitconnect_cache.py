@@ -9,7 +9,7 @@ import pytest
 from revier.delivery import fitconnect
 from revier.delivery.models import Delivery
 from revier.delivery.services import delivery_enqueue, delivery_route_set
-from tests.delivery.conftest import LEIKA, make_package
+from tests.delivery.conftest import LEIKA, make_package, route_options
 from tests.delivery.fitconnect_server import FitConnectServer
 
 pytestmark = pytest.mark.django_db
@@ -103,13 +103,7 @@ def test_token_is_renewed_after_it_expired(
             municipality=zeitz_scope,
             leika=LEIKA,
             plugin="fitconnect",
-            options={
-                "api_url": server.api_url,
-                "token_url": server.token_url,
-                "client_id": server.client_id,
-                "client_secret": server.client_secret,
-                "destination": server.destination.destination_id,
-            },
+            options=route_options(server),
         )
         first = _deliver(zeitz_scope, django_capture_on_commit_callbacks, 1)
         assert _token_requests(server) == 1
