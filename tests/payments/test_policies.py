@@ -160,6 +160,18 @@ def test_payment_policy_on_submit(
             assert Application.objects.get().status == Application.Status.SUBMITTED
 
 
+def _apply_and_pay(client, zeitz, dog_form, resident, simulator, capture, *, policy):
+    """A resident applies with a fee paid through the provider simulator (online) and is sent
+    to the provider: the redirect response."""
+    _fee(zeitz, dog_form, policy=policy, plugin="redirect", options=_provider_options(simulator))
+    _login(client, resident)
+    ref = _start(client).reference
+    _fill_all(client, ref)
+    with capture(execute=True):
+        client.post(f"/zeitz/antrag/{ref}/pruefen/", {"declaration": "yes", "payment": "online"})
+    return client.post(f"/zeitz/antrag/{ref}/bezahlen/")
+
+
 def test_optional_online_is_handed_over_once_booked(
     client,
     zeitz,
@@ -168,19 +180,15 @@ def test_optional_online_is_handed_over_once_booked(
     provider,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
-    _fee(
+    response = _apply_and_pay(
+        client,
         zeitz,
         dog_form,
+        resident,
+        provider,
+        django_capture_on_commit_callbacks,
         policy=Fee.Policy.OPTIONAL,
-        plugin="redirect",
-        options=_provider_options(provider),
     )
-    _login(client, resident)
-    ref = _start(client).reference
-    _fill_all(client, ref)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/zeitz/antrag/{ref}/pruefen/", {"declaration": "yes", "payment": "online"})
-    response = client.post(f"/zeitz/antrag/{ref}/bezahlen/")
     assert response.status_code == 302 and response["Location"].startswith(provider.url + "/pay/")
     with scopes_disabled():
         assert Payment.objects.get().status == "INITIAL"
@@ -212,19 +220,15 @@ def test_payment_reported_after_retention_is_recorded_but_hands_nothing_over(
     from revier.applications.tasks import apply_retention
     from revier.core.models import AuditLogEntry
 
-    _fee(
+    response = _apply_and_pay(
+        client,
         zeitz,
         dog_form,
+        resident,
+        provider,
+        django_capture_on_commit_callbacks,
         policy=Fee.Policy.REQUIRED,
-        plugin="redirect",
-        **{"options": _provider_options(provider)},
     )
-    _login(client, resident)
-    ref = _start(client).reference
-    _fill_all(client, ref)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/zeitz/antrag/{ref}/pruefen/", {"declaration": "yes"})
-    response = client.post(f"/zeitz/antrag/{ref}/bezahlen/")
     notification = httpx.post(response["Location"], json={"outcome": "success"}).json()
     # The provider's report is held back until the unpaid application's retention has run.
     with scope(municipality=zeitz):
