@@ -13,6 +13,16 @@ from revier.config.celery import app as celery_app
 PASSWORD = "Sichere-Testphrase-2026"
 
 
+def _shared_data() -> Path:
+    """The project's shared sample files: ``shared/`` beside the checkout (as CI lays it out),
+    else the workplace's copy."""
+    beside = Path(__file__).resolve().parents[2] / "shared" / "data"
+    return beside if beside.is_dir() else Path("/work/shared/data")
+
+
+SHARED_DATA = _shared_data()
+
+
 def pytest_configure(config):
     # Tests call tasks synchronously; tests/ops starts a real worker for the queued path.
     celery_app.conf.task_always_eager = True

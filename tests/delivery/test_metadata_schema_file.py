@@ -3,16 +3,16 @@ for a package is valid against that shared file."""
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from revier.delivery import envelope
 from revier.delivery.envelope import METADATA_SCHEMA_PATH, METADATA_SCHEMA_URI, metadata_build
+from tests.conftest import SHARED_DATA
 from tests.delivery.conftest import make_package
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "fitconnect"
+SHARED = SHARED_DATA / "fitconnect"
 SHARED_SCHEMA = SHARED / "metadata.schema.v1.0.0.json"
 
 

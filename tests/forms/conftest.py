@@ -3,7 +3,9 @@ from pathlib import Path
 import pytest
 from django_scopes import scope
 
-FIM = Path("/work/shared/data/fim")
+from tests.conftest import SHARED_DATA
+
+FIM = SHARED_DATA / "fim"
 XDF2 = FIM / "xdf2-fixtures"
 XDF3 = FIM / "xdf3-fixtures"
 XDF1_WBK = FIM / "S00000036-Waffenbesitzkarte-xdf1.xml"
