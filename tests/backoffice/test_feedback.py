@@ -20,7 +20,7 @@ def test_moderator_lists_feedback_of_this_municipality(client, zeitz, naumburg, 
     make_feedback(municipality=naumburg, message="Naumburg only.")
     client.force_login(make_staff(zeitz, "moderator", "mo@zeitz.example"))
 
-    response = client.get(mu_url(zeitz, "backoffice:feedback_list"))
+    response = client.get(mu_url(zeitz, "portal_backoffice:feedback_list"))
 
     assert response.status_code == 200
     assert [f.pk for f in response.context["page"].object_list] == [mine.pk]
@@ -29,7 +29,7 @@ def test_moderator_lists_feedback_of_this_municipality(client, zeitz, naumburg, 
 
 def test_list_filters_by_status_with_constant_queries(admin_client, zeitz, make_feedback):
     first = make_feedback(message="first")
-    url = mu_url(zeitz, "backoffice:feedback_list")
+    url = mu_url(zeitz, "portal_backoffice:feedback_list")
     admin_client.get(url)  # warm the municipality cache
     with CaptureQueriesContext(connection) as few:
         admin_client.get(url)
@@ -47,7 +47,7 @@ def test_list_filters_by_status_with_constant_queries(admin_client, zeitz, make_
 
 def test_detail_with_personal_data_is_audited(admin_client, zeitz, zeitz_admin, make_feedback):
     feedback = make_feedback(name="Erika Muster", email="erika@example.org")
-    response = admin_client.get(mu_url(zeitz, "backoffice:feedback_detail", pk=feedback.pk))
+    response = admin_client.get(mu_url(zeitz, "portal_backoffice:feedback_detail", pk=feedback.pk))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Erika Muster" in html and "erika@example.org" in html
@@ -61,7 +61,7 @@ def test_detail_with_personal_data_is_audited(admin_client, zeitz, zeitz_admin, 
 
 def test_mark_answered_then_closed(admin_client, zeitz, make_feedback):
     feedback = make_feedback()
-    url = mu_url(zeitz, "backoffice:feedback_detail", pk=feedback.pk)
+    url = mu_url(zeitz, "portal_backoffice:feedback_detail", pk=feedback.pk)
 
     response = admin_client.post(url, {"status": "answered"})
     assert response.status_code == 302
@@ -77,7 +77,7 @@ def test_mark_answered_then_closed(admin_client, zeitz, make_feedback):
 def test_unknown_status_is_a_field_error(admin_client, zeitz, make_feedback):
     feedback = make_feedback()
     response = admin_client.post(
-        mu_url(zeitz, "backoffice:feedback_detail", pk=feedback.pk), {"status": "deleted"}
+        mu_url(zeitz, "portal_backoffice:feedback_detail", pk=feedback.pk), {"status": "deleted"}
     )
     assert response.status_code == 400
     assert "status" in response.context["form"].errors
@@ -88,7 +88,7 @@ def test_feedback_of_another_municipality_is_not_found(
     admin_client, zeitz, naumburg, make_feedback
 ):
     foreign = make_feedback(municipality=naumburg)
-    url = mu_url(zeitz, "backoffice:feedback_detail", pk=foreign.pk)
+    url = mu_url(zeitz, "portal_backoffice:feedback_detail", pk=foreign.pk)
     assert admin_client.get(url).status_code == 404
     assert admin_client.post(url, {"status": "closed"}).status_code == 404
     assert _status(foreign) == "new"

@@ -38,7 +38,7 @@ def _settings_data(municipality, **changes):
 
 
 def test_settings_page_shows_current_values(admin_client, zeitz):
-    response = admin_client.get(mu_url(zeitz, "backoffice:settings"))
+    response = admin_client.get(mu_url(zeitz, "tenancy_backoffice:settings"))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="rathaus@zeitz.example"' in html
@@ -47,7 +47,7 @@ def test_settings_page_shows_current_values(admin_client, zeitz):
 
 def test_saving_settings_updates_municipality_and_audits(admin_client, zeitz, zeitz_admin):
     response = admin_client.post(
-        mu_url(zeitz, "backoffice:settings"), _settings_data(zeitz, enabled_modules=[])
+        mu_url(zeitz, "tenancy_backoffice:settings"), _settings_data(zeitz, enabled_modules=[])
     )
     assert response.status_code == 302
     zeitz.refresh_from_db()
@@ -67,7 +67,7 @@ def test_saving_settings_updates_municipality_and_audits(admin_client, zeitz, ze
 def test_low_contrast_colour_is_rejected_and_nothing_changes(admin_client, zeitz):
     before = Municipality.objects.get(pk=zeitz.pk)
     data = _settings_data(zeitz, primary_colour="#ffff00", street="Neue Straße 5")
-    response = admin_client.post(mu_url(zeitz, "backoffice:settings"), data)
+    response = admin_client.post(mu_url(zeitz, "tenancy_backoffice:settings"), data)
 
     assert response.status_code == 400
     errors = response.context["settings_form"].errors
@@ -87,7 +87,7 @@ def test_low_contrast_colour_is_rejected_and_nothing_changes(admin_client, zeitz
 
 def test_bad_email_and_unknown_module_are_field_errors(admin_client, zeitz):
     data = _settings_data(zeitz, email="rathaus(at)zeitz", enabled_modules=["casino"])
-    response = admin_client.post(mu_url(zeitz, "backoffice:settings"), data)
+    response = admin_client.post(mu_url(zeitz, "tenancy_backoffice:settings"), data)
     assert response.status_code == 400
     assert set(response.context["settings_form"].errors) == {"email", "enabled_modules"}
     zeitz.refresh_from_db()
@@ -97,7 +97,9 @@ def test_bad_email_and_unknown_module_are_field_errors(admin_client, zeitz):
 @pytest.mark.parametrize(("content", "extension"), [(PNG, "png"), (JPEG, "jpg"), (WEBP, "webp")])
 def test_logo_upload_is_stored_under_its_real_type(admin_client, zeitz, content, extension):
     upload = SimpleUploadedFile("wappen.gif", content, content_type="image/gif")
-    response = admin_client.post(mu_url(zeitz, "backoffice:settings_logo"), {"logo": upload})
+    response = admin_client.post(
+        mu_url(zeitz, "tenancy_backoffice:settings_logo"), {"logo": upload}
+    )
     assert response.status_code == 302
     zeitz.refresh_from_db()
     assert zeitz.logo.name.startswith("municipalities/logos/zeitz-")
@@ -117,7 +119,9 @@ def test_logo_upload_is_stored_under_its_real_type(admin_client, zeitz, content,
 )
 def test_bad_logo_is_rejected(admin_client, zeitz, content, message):
     upload = SimpleUploadedFile("logo.png", content, content_type="image/png")
-    response = admin_client.post(mu_url(zeitz, "backoffice:settings_logo"), {"logo": upload})
+    response = admin_client.post(
+        mu_url(zeitz, "tenancy_backoffice:settings_logo"), {"logo": upload}
+    )
     assert response.status_code == 400
     assert message in response.context["logo_form"].errors["logo"][0]
     zeitz.refresh_from_db()
@@ -126,12 +130,14 @@ def test_bad_logo_is_rejected(admin_client, zeitz, content, message):
 
 def test_logo_can_be_removed(admin_client, zeitz):
     admin_client.post(
-        mu_url(zeitz, "backoffice:settings_logo"),
+        mu_url(zeitz, "tenancy_backoffice:settings_logo"),
         {"logo": SimpleUploadedFile("l.png", PNG, content_type="image/png")},
     )
     zeitz.refresh_from_db()
     assert zeitz.logo
-    response = admin_client.post(mu_url(zeitz, "backoffice:settings_logo"), {"remove": "on"})
+    response = admin_client.post(
+        mu_url(zeitz, "tenancy_backoffice:settings_logo"), {"remove": "on"}
+    )
     assert response.status_code == 302
     zeitz.refresh_from_db()
     assert not zeitz.logo
@@ -139,14 +145,14 @@ def test_logo_can_be_removed(admin_client, zeitz):
 
 def test_add_and_remove_domain(admin_client, zeitz, zeitz_admin):
     response = admin_client.post(
-        mu_url(zeitz, "backoffice:settings_domain_add"),
+        mu_url(zeitz, "tenancy_backoffice:settings_domain_add"),
         {"domain": "Service.Zeitz.DE", "is_primary": "on"},
     )
     assert response.status_code == 302
     domain = Domain.objects.get(municipality=zeitz)
     assert (domain.domain, domain.is_primary) == ("service.zeitz.de", True)
 
-    url = mu_url(zeitz, "backoffice:settings_domain_remove", pk=domain.pk)
+    url = mu_url(zeitz, "tenancy_backoffice:settings_domain_remove", pk=domain.pk)
     assert admin_client.get(url).status_code == 200
     assert admin_client.post(url).status_code == 302
     assert not Domain.objects.filter(municipality=zeitz).exists()
@@ -159,7 +165,7 @@ def test_add_and_remove_domain(admin_client, zeitz, zeitz_admin):
 def test_duplicate_domain_is_a_clear_field_error(admin_client, zeitz, naumburg):
     domain_add(municipality=naumburg, domain="service.naumburg.de")
     response = admin_client.post(
-        mu_url(zeitz, "backoffice:settings_domain_add"), {"domain": "service.naumburg.de"}
+        mu_url(zeitz, "tenancy_backoffice:settings_domain_add"), {"domain": "service.naumburg.de"}
     )
     assert response.status_code == 400
     assert response.context["domain_form"].errors["domain"] == [
@@ -171,7 +177,7 @@ def test_duplicate_domain_is_a_clear_field_error(admin_client, zeitz, naumburg):
 
 def test_invalid_domain_is_a_field_error(admin_client, zeitz):
     response = admin_client.post(
-        mu_url(zeitz, "backoffice:settings_domain_add"), {"domain": "https://zeitz.de/x"}
+        mu_url(zeitz, "tenancy_backoffice:settings_domain_add"), {"domain": "https://zeitz.de/x"}
     )
     assert response.status_code == 400
     assert "not a valid host name" in response.context["domain_form"].errors["domain"][0]
@@ -180,13 +186,13 @@ def test_invalid_domain_is_a_field_error(admin_client, zeitz):
 
 def test_domain_of_another_municipality_cannot_be_removed(admin_client, zeitz, naumburg):
     foreign = domain_add(municipality=naumburg, domain="service.naumburg.de")
-    url = mu_url(zeitz, "backoffice:settings_domain_remove", pk=foreign.pk)
+    url = mu_url(zeitz, "tenancy_backoffice:settings_domain_remove", pk=foreign.pk)
     assert admin_client.post(url).status_code == 404
     assert Domain.objects.filter(pk=foreign.pk).exists()
 
 
 def test_logo_form_without_file_asks_for_one(admin_client, zeitz):
-    response = admin_client.post(mu_url(zeitz, "backoffice:settings_logo"), {})
+    response = admin_client.post(mu_url(zeitz, "tenancy_backoffice:settings_logo"), {})
     assert response.status_code == 400
     form = response.context["logo_form"]
     assert form.errors == {"logo": ["Choose a file to upload."]}

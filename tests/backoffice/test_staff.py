@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _list_queries(client, zeitz) -> int:
-    client.get(mu_url(zeitz, "backoffice:staff_list"))  # warm the municipality cache
+    client.get(mu_url(zeitz, "accounts_backoffice:staff_list"))  # warm the municipality cache
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(mu_url(zeitz, "backoffice:staff_list"))
+        response = client.get(mu_url(zeitz, "accounts_backoffice:staff_list"))
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
@@ -34,7 +34,7 @@ def test_staff_list_shows_staff_of_this_municipality_with_roles(
     make_staff(naumburg, "administrator", "other@naumburg.example")
     make_user("resident@example.org")
 
-    response = admin_client.get(mu_url(zeitz, "backoffice:staff_list"))
+    response = admin_client.get(mu_url(zeitz, "accounts_backoffice:staff_list"))
 
     assert response.status_code == 200
     members = list(response.context["page"].object_list)
@@ -57,8 +57,8 @@ def test_staff_list_query_count_does_not_grow_with_staff(admin_client, zeitz):
 
 def test_viewing_staff_list_and_person_is_audited(admin_client, zeitz, zeitz_admin):
     worker = make_staff(zeitz, "case_worker", "clara@zeitz.example")
-    admin_client.get(mu_url(zeitz, "backoffice:staff_list"))
-    admin_client.get(mu_url(zeitz, "backoffice:staff_detail", user_id=worker.pk))
+    admin_client.get(mu_url(zeitz, "accounts_backoffice:staff_list"))
+    admin_client.get(mu_url(zeitz, "accounts_backoffice:staff_detail", user_id=worker.pk))
 
     views = audit_entries(zeitz, action="view")
     assert [(e.actor_email, e.object_type, e.object_id) for e in views] == [
@@ -73,13 +73,15 @@ def test_invite_new_person_creates_account_and_sends_password_link(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            mu_url(zeitz, "backoffice:staff_invite"),
+            mu_url(zeitz, "accounts_backoffice:staff_invite"),
             {"email": "New.Person@Zeitz.example", "first_name": "Nora", "roles": ["case_worker"]},
         )
 
     user = User.objects.get(email="new.person@zeitz.example")
     assert response.status_code == 302
-    assert response["Location"] == mu_url(zeitz, "backoffice:staff_detail", user_id=user.pk)
+    assert response["Location"] == mu_url(
+        zeitz, "accounts_backoffice:staff_detail", user_id=user.pk
+    )
     assert user.first_name == "Nora"
     assert not user.has_usable_password()
     assert not user.emailaddress_set.get().verified
@@ -99,7 +101,7 @@ def test_invite_existing_person_sends_login_link_without_password_link(
     existing = make_user("known@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            mu_url(zeitz, "backoffice:staff_invite"),
+            mu_url(zeitz, "accounts_backoffice:staff_invite"),
             {"email": "known@example.org", "roles": ["archivist", "planner"]},
         )
     assert response.status_code == 302
@@ -114,7 +116,7 @@ def test_invite_existing_person_sends_login_link_without_password_link(
 def test_invite_with_bad_input_keeps_values_and_changes_nothing(admin_client, zeitz):
     users_before = User.objects.count()
     response = admin_client.post(
-        mu_url(zeitz, "backoffice:staff_invite"),
+        mu_url(zeitz, "accounts_backoffice:staff_invite"),
         {"email": "not-an-address", "first_name": "Nora", "last_name": "Neu", "roles": []},
     )
     assert response.status_code == 400
@@ -130,7 +132,7 @@ def test_invite_with_bad_input_keeps_values_and_changes_nothing(admin_client, ze
 def test_invite_of_existing_staff_member_is_a_field_error(admin_client, zeitz):
     make_staff(zeitz, "planner", "paul@zeitz.example")
     response = admin_client.post(
-        mu_url(zeitz, "backoffice:staff_invite"),
+        mu_url(zeitz, "accounts_backoffice:staff_invite"),
         {"email": "paul@zeitz.example", "roles": ["moderator"]},
     )
     assert response.status_code == 400
@@ -142,7 +144,7 @@ def test_invite_of_existing_staff_member_is_a_field_error(admin_client, zeitz):
 def test_edit_roles_grants_and_revokes_with_audit(admin_client, zeitz):
     worker = make_staff(zeitz, "case_worker", "clara@zeitz.example")
     response = admin_client.post(
-        mu_url(zeitz, "backoffice:staff_detail", user_id=worker.pk),
+        mu_url(zeitz, "accounts_backoffice:staff_detail", user_id=worker.pk),
         {"roles": ["moderator", "planner"]},
     )
     assert response.status_code == 302
@@ -153,7 +155,9 @@ def test_edit_roles_grants_and_revokes_with_audit(admin_client, zeitz):
 
 def test_edit_roles_without_any_role_is_a_field_error(admin_client, zeitz):
     worker = make_staff(zeitz, "case_worker", "clara@zeitz.example")
-    response = admin_client.post(mu_url(zeitz, "backoffice:staff_detail", user_id=worker.pk), {})
+    response = admin_client.post(
+        mu_url(zeitz, "accounts_backoffice:staff_detail", user_id=worker.pk), {}
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["roles"] == ["Choose at least one role."]
     assert roles_of(worker, zeitz) == {"case_worker"}
@@ -161,7 +165,8 @@ def test_edit_roles_without_any_role_is_a_field_error(admin_client, zeitz):
 
 def test_last_administrator_cannot_drop_own_admin_role(admin_client, zeitz, zeitz_admin):
     response = admin_client.post(
-        mu_url(zeitz, "backoffice:staff_detail", user_id=zeitz_admin.pk), {"roles": ["planner"]}
+        mu_url(zeitz, "accounts_backoffice:staff_detail", user_id=zeitz_admin.pk),
+        {"roles": ["planner"]},
     )
     assert response.status_code == 400
     assert "last administrator" in response.content.decode()
@@ -170,7 +175,7 @@ def test_last_administrator_cannot_drop_own_admin_role(admin_client, zeitz, zeit
 
 def test_remove_from_staff_asks_then_removes(admin_client, zeitz):
     worker = make_staff(zeitz, "case_worker", "clara@zeitz.example")
-    url = mu_url(zeitz, "backoffice:staff_remove", user_id=worker.pk)
+    url = mu_url(zeitz, "accounts_backoffice:staff_remove", user_id=worker.pk)
     confirm = admin_client.get(url)
     assert confirm.status_code == 200
     assert roles_of(worker, zeitz) == {"case_worker"}
@@ -178,14 +183,16 @@ def test_remove_from_staff_asks_then_removes(admin_client, zeitz):
     response = admin_client.post(url)
 
     assert response.status_code == 302
-    assert response["Location"] == mu_url(zeitz, "backoffice:staff_list")
+    assert response["Location"] == mu_url(zeitz, "accounts_backoffice:staff_list")
     assert roles_of(worker, zeitz) == set()
     assert User.objects.filter(pk=worker.pk).exists()
     assert admin_client.get(url).status_code == 404
 
 
 def test_last_administrator_cannot_remove_themself(admin_client, zeitz, zeitz_admin):
-    response = admin_client.post(mu_url(zeitz, "backoffice:staff_remove", user_id=zeitz_admin.pk))
+    response = admin_client.post(
+        mu_url(zeitz, "accounts_backoffice:staff_remove", user_id=zeitz_admin.pk)
+    )
     assert response.status_code == 400
     html = response.content.decode()
     assert 'class="kern-alert kern-alert--danger" role="alert"' in html
@@ -196,7 +203,9 @@ def test_last_administrator_cannot_remove_themself(admin_client, zeitz, zeitz_ad
 def test_administrator_can_leave_when_another_remains(client, zeitz, zeitz_admin):
     make_staff(zeitz, "administrator", "second@zeitz.example")
     client.force_login(zeitz_admin)
-    response = client.post(mu_url(zeitz, "backoffice:staff_remove", user_id=zeitz_admin.pk))
+    response = client.post(
+        mu_url(zeitz, "accounts_backoffice:staff_remove", user_id=zeitz_admin.pk)
+    )
     assert response.status_code == 302
     assert roles_of(zeitz_admin, zeitz) == set()
 
@@ -204,11 +213,13 @@ def test_administrator_can_leave_when_another_remains(client, zeitz, zeitz_admin
 def test_staff_of_other_municipality_is_not_found_here(admin_client, zeitz, naumburg):
     other = make_staff(naumburg, "case_worker", "nina@naumburg.example")
     assert (
-        admin_client.get(mu_url(zeitz, "backoffice:staff_detail", user_id=other.pk)).status_code
+        admin_client.get(
+            mu_url(zeitz, "accounts_backoffice:staff_detail", user_id=other.pk)
+        ).status_code
         == 404
     )
     response = admin_client.post(
-        mu_url(zeitz, "backoffice:staff_detail", user_id=other.pk), {"roles": ["planner"]}
+        mu_url(zeitz, "accounts_backoffice:staff_detail", user_id=other.pk), {"roles": ["planner"]}
     )
     assert response.status_code == 404
     assert roles_of(other, zeitz) == set()
@@ -222,5 +233,5 @@ def test_dashboard_lists_roles_and_permitted_sections(client, zeitz):
     assert response.context["roles"] == ["moderator"]
     assert [s.key for s in response.context["sections"]] == ["feedback"]
     html = response.content.decode()
-    assert mu_url(zeitz, "backoffice:feedback_list") in html
-    assert mu_url(zeitz, "backoffice:staff_list") not in html
+    assert mu_url(zeitz, "portal_backoffice:feedback_list") in html
+    assert mu_url(zeitz, "accounts_backoffice:staff_list") not in html

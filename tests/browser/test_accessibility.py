@@ -33,7 +33,8 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 @pytest.fixture
 def demo(live_server):
-    from revier.core.demo import DEMO_PASSWORD, load_demo
+    from revier.accounts.demo import DEMO_PASSWORD
+    from revier.core.demo import load_demo
     from revier.news.models import NewsItem
 
     load_demo()

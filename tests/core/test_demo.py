@@ -5,8 +5,9 @@ from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django_scopes import scope
 
+from revier.accounts.demo import DEMO_PASSWORD
 from revier.accounts.models import Membership, StaffRole, User
-from revier.core.demo import DEMO_PASSWORD, load_demo
+from revier.core.demo import load_demo
 from revier.tenancy.models import Municipality
 
 pytestmark = pytest.mark.django_db

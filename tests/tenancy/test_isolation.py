@@ -64,7 +64,7 @@ def test_staff_role_of_one_town_grants_nothing_in_another(zeitz, naumburg):
     admin = make_staff(naumburg, "administrator")
     assert admin.has_perm("accounts.manage_staff", naumburg)
     assert not admin.has_perm("accounts.manage_staff", zeitz)
-    assert not admin.has_perm("accounts.access_backoffice", zeitz)
+    assert not admin.has_perm("backoffice.access", zeitz)
 
 
 def test_audit_log_entries_belong_to_their_municipality(zeitz, naumburg, zeitz_admin):

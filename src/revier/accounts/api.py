@@ -6,8 +6,8 @@ from rest_framework import generics, serializers
 
 from revier.accounts.models import StaffRole, User
 from revier.accounts.selectors import staff_list
-from revier.core.api import HasMunicipalityPerm, MunicipalityAPIMixin
 from revier.core.audit import audit_log
+from revier.tenancy.api_scope import HasMunicipalityPerm, MunicipalityAPIMixin
 
 
 class StaffFilterSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from revier.core import kit
 from revier.core.models import TenantOwnedModel
 
 
@@ -152,7 +153,9 @@ class StaffRole(TenantOwnedModel):
         MODERATOR = "moderator", _("moderator")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_roles")
-    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    # The roles are those the modules declare (revier.core.kit.Role); a callable, so a new
+    # module's role needs no migration here.
+    role = models.CharField(_("role"), max_length=32, choices=kit.role_choices)
     granted_at = models.DateTimeField(auto_now_add=True)
     granted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

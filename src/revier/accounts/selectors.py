@@ -4,13 +4,9 @@ Every function needs a bounded number of queries whatever the number of rows (pr
 instead of per-row lookups), so that lists stay fast for large municipalities.
 """
 
-import datetime as dt
-
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.utils import timezone
 
 from revier.accounts.models import Membership, Organisation, StaffRole, User
-from revier.core.models import AuditLogEntry
 
 
 def staff_list(*, municipality, role: str | None = None) -> QuerySet[User]:
@@ -63,29 +59,3 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__email")
     )
-
-
-def audit_log_entries(
-    *,
-    actor: str = "",
-    action: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-) -> QuerySet[AuditLogEntry]:
-    """Audit log entries of the active municipality (scoped manager), newest first.
-
-    ``actor`` matches part of the actor's e-mail address; the dates are whole local days and
-    both ends are included.
-    """
-    qs = AuditLogEntry.objects.all()
-    if actor:
-        qs = qs.filter(actor_email__icontains=actor.strip())
-    if action:
-        qs = qs.filter(action=action)
-    zone = timezone.get_current_timezone()
-    if date_from:
-        qs = qs.filter(created_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=zone))
-    if date_to:
-        next_day = date_to + dt.timedelta(days=1)
-        qs = qs.filter(created_at__lt=dt.datetime.combine(next_day, dt.time.min, tzinfo=zone))
-    return qs.order_by("-created_at", "-id")

@@ -18,9 +18,9 @@ from revier.accounts.forms import (
     MemberRoleForm,
     OrganisationForm,
     ProfileForm,
-    apply_service_error,
 )
 from revier.accounts.models import Membership
+from revier.backoffice.framework import apply_service_error
 from revier.core.views import post_data
 
 

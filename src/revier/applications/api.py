@@ -14,9 +14,10 @@ from revier.accounts import oidc
 from revier.accounts.models import TrustLevel
 from revier.applications import selectors, services
 from revier.applications.models import Application
-from revier.core.api import MunicipalityAPIMixin, ProblemResponse
+from revier.core.api import ProblemResponse
 from revier.forms.selectors import form_version_published_get
 from revier.services.selectors import local_service_get
+from revier.tenancy.api_scope import MunicipalityAPIMixin
 
 ApplicationStatusResponse = inline_serializer(
     "ApplicationStatus",

@@ -138,3 +138,10 @@ def load_demo_applications(municipalities: dict) -> FormVersion | None:
             actor=None,
         )
         return form_version_publish(version=version, actor=None)
+
+
+def load() -> None:
+    """The applications module's demo step (``revier demo``)."""
+    from revier.accounts.demo import demo_municipalities
+
+    load_demo_applications(demo_municipalities())

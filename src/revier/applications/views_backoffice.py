@@ -9,11 +9,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from revier.accounts.forms import apply_service_error
-from revier.accounts.views_backoffice import backoffice_view, render_backoffice
 from revier.applications import answers, selectors, services
 from revier.applications.forms_backoffice import ApplicationFilterForm, RetentionPolicyForm
 from revier.applications.models import Application
+from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
 from revier.core.audit import audit_log
 from revier.core.views import post_data
 from revier.forms.models import Form

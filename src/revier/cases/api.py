@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 from revier.cases import selectors, services
 from revier.cases.models import Case, CaseDocument, CaseEvent, Message, StatusKind
 from revier.cases.workflow import workflows_for
-from revier.core.api import HasMunicipalityPerm, MunicipalityAPIMixin
 from revier.core.audit import audit_log
 from revier.core.models import AuditLogEntry
+from revier.tenancy.api_scope import HasMunicipalityPerm, MunicipalityAPIMixin
 
 PERM = "cases.view_cases"
 

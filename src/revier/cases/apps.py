@@ -1,39 +1,19 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from revier.core import kit
 
-class CasesConfig(AppConfig):
+
+class CasesConfig(kit.ModuleConfig):
+    """Its contributions to the platform are declared in ``module.py``."""
+
     name = "revier.cases"
     label = "cases"
     verbose_name = _("Case work")
 
     def ready(self) -> None:
-        from revier.accounts.views_backoffice import Section, register_section
+        super().ready()
+        # Packages delivered to the own back office become cases (delivery does not know cases).
+        from revier.cases.services import case_intake
+        from revier.delivery.receivers import register_receiver
 
-        register_section(
-            Section(
-                "cases",
-                _("Cases"),
-                "cases_backoffice:inbox",
-                "cases.view_cases",
-                _("Applications to work on: assign, answer, decide, close."),
-            )
-        )
-        register_section(
-            Section(
-                "case_dashboard",
-                _("Case dashboard"),
-                "cases_backoffice:dashboard",
-                "cases.view_dashboard",
-                _("Open, overdue and closed cases per week."),
-            )
-        )
-        register_section(
-            Section(
-                "case_settings",
-                _("Workflows and decision templates"),
-                "cases_backoffice:settings",
-                "cases.manage_casework",
-                _("Statuses per service, decision templates, case workers of the offices."),
-            )
-        )
+        register_receiver(case_intake)

@@ -118,3 +118,11 @@ def demo_cases(municipality) -> int:
                 answer_due=timezone.localdate() + dt.timedelta(days=14),
             )
     return len(made)
+
+
+def load() -> None:
+    """The cases module's demo step (``revier demo``)."""
+    from revier.accounts.demo import demo_municipalities
+
+    # Cases come from real submissions delivered to Zeitz's own back office (idempotent).
+    demo_cases(demo_municipalities()["zeitz"])

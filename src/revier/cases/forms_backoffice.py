@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revier.accounts.forms import KernCheckboxInput, KernCheckboxSelectMultiple
 from revier.cases.models import Case, StatusKind
+from revier.frontend.forms import KernCheckboxInput, KernCheckboxSelectMultiple
 
 RESULT_CHOICES = [("", _("no result yet")), *Case.Result.choices]
 KIND_CHOICES = [c for c in StatusKind.choices]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from revier.accounts.models import Membership, StaffRole
-from revier.accounts.rules import staff_roles
+from revier.accounts.permissions import staff_roles
 from revier.cases.models import (
     Case,
     CaseDocument,

@@ -16,8 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revier.accounts.forms import apply_service_error
-from revier.accounts.views_backoffice import backoffice_view, render_backoffice
+from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
 from revier.cases import chart, selectors, services
 from revier.cases.decision import PLACEHOLDERS, fill, placeholder_values
 from revier.cases.forms_backoffice import (

@@ -2,10 +2,18 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revier.config.settings")
 
 app = Celery("revier")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.beat_init.connect
+def _schedule_from_modules(sender, **kwargs) -> None:
+    # The schedule comes from the modules' declarations, known once Django's apps are ready.
+    from revier.core import kit
+
+    sender.app.conf.beat_schedule = kit.periodic_tasks()

@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -84,6 +83,7 @@ INSTALLED_APPS = [
     "revier.core",
     "revier.tenancy",
     "revier.accounts",
+    "revier.backoffice",
     "revier.frontend",
     "revier.portal",
     "revier.news",
@@ -183,42 +183,18 @@ CACHES["fragments"] = {
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }
 
+# The page for a host that is neither the platform nor a municipality's domain.
+REVIER_UNKNOWN_HOST_VIEW = "revier.portal.views.unknown_host"
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 # Embedded default: without a broker, tasks run in-process at the moment they are enqueued.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ("default", "mail", "submissions", "media", "background")
-CELERY_TASK_ROUTES = {
-    "revier.core.tasks.send_mail_task": {"queue": "mail"},
-    "revier.delivery.tasks.deliver_package": {"queue": "submissions"},
-    "revier.delivery.tasks.retry_due_deliveries": {"queue": "submissions"},
-    "revier.delivery.tasks.check_delivery_answers": {"queue": "submissions"},
-    "revier.applications.tasks.apply_retention": {"queue": "background"},
-    "revier.notifications.tasks.send_notification_emails": {"queue": "mail"},
-    "revier.notifications.tasks.send_notification_email": {"queue": "mail"},
-    "revier.notifications.tasks.send_notification_sms": {"queue": "mail"},
-    "revier.privacy.tasks.case_retention_apply_all": {"queue": "background"},
-}
-# Periodic tasks (celery beat, see deploy/).
-CELERY_BEAT_SCHEDULE = {
-    "delivery-retry-due": {
-        "task": "revier.delivery.tasks.retry_due_deliveries",
-        "schedule": 300.0,
-    },
-    "delivery-answers": {
-        "task": "revier.delivery.tasks.check_delivery_answers",
-        "schedule": 300.0,
-    },
-    "applications-retention": {
-        "task": "revier.applications.tasks.apply_retention",
-        "schedule": 24 * 3600.0,
-    },
-    "cases-retention": {
-        "task": "revier.privacy.tasks.case_retention_apply_all",
-        "schedule": 24 * 3600.0,
-    },
-}
+# Every module declares its task routes and periodic tasks in its module.py (revier.core.kit);
+# the router reads them, and beat takes the schedule when it starts (revier.config.celery).
+CELERY_TASK_ROUTES = ("revier.core.kit.route_task",)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -228,7 +204,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
+    "revier.accounts.permissions.RolePermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

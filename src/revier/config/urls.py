@@ -1,16 +1,17 @@
 """The platform's own URLs (start page, operator admin, API). Municipality pages are served by
-``urls_municipality`` (see revier.tenancy.middleware)."""
+``urls_municipality`` (see revier.tenancy.middleware). Modules mount their platform routes in
+their ``module.py`` (``UrlMount``, site ``platform``)."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from revier.core import kit
+
 urlpatterns = [
-    path("", include("revier.portal.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("konto/", include("revier.accounts.urls")),
-    path("konto/meine-daten/", include("revier.privacy.urls")),
+    *[path(m.prefix, include(m.urlconf)) for m in kit.url_mounts("platform")],
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("revier.config.urls_api")),
 ]

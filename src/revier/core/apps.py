@@ -1,9 +1,10 @@
-from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
+from revier.core import kit
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(kit.ModuleConfig):
     default = True
     name = "revier.core"
     verbose_name = _("Core")

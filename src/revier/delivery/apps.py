@@ -1,23 +1,16 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from revier.core import kit
 
-class DeliveryConfig(AppConfig):
+
+class DeliveryConfig(kit.ModuleConfig):
+    """Its contributions to the platform are declared in ``module.py``."""
+
     name = "revier.delivery"
     label = "delivery"
     verbose_name = _("Delivery of submissions")
 
     def ready(self) -> None:
-        from revier.accounts.views_backoffice import Section, register_section
-
-        register_section(
-            Section(
-                "deliveries",
-                _("Deliveries"),
-                "delivery:list",
-                "delivery.view_deliveries",
-                _("Submitted applications on their way to the responsible authority."),
-            )
-        )
+        super().ready()
         # Importing the plugin modules registers them (one module per plugin).
         from revier.delivery import checks, plugins  # noqa: F401

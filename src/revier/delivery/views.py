@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from revier.accounts.views_backoffice import backoffice_view, render_backoffice
+from revier.backoffice.framework import backoffice_view, render_backoffice
 from revier.delivery import selectors, services
 from revier.delivery.models import Delivery
 

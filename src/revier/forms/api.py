@@ -4,10 +4,10 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from revier.core.api import HasMunicipalityPerm, MunicipalityAPIMixin
 from revier.forms.models import FormVersion
 from revier.forms.schema import json_schema
 from revier.forms.selectors import form_version_get, form_version_tree
+from revier.tenancy.api_scope import HasMunicipalityPerm, MunicipalityAPIMixin
 
 FormVersionResponse = inline_serializer(
     "FormVersion",

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revier.accounts.forms import KernCheckboxInput
 from revier.forms.models import Field
+from revier.frontend.forms import KernCheckboxInput
 
 
 class LeikaField(forms.RegexField):

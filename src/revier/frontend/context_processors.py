@@ -9,7 +9,7 @@ def site(request):
     return {
         "municipality": municipality,
         "perms_backoffice": bool(
-            municipality and user and user.has_perm("accounts.access_backoffice", municipality)
+            municipality and user and user.has_perm("backoffice.access", municipality)
         ),
         "enabled_modules": municipality.enabled_module_list() if municipality else [],
         "platform_name": getattr(settings, "REVIER_PLATFORM_NAME", "Revier"),

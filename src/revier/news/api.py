@@ -1,9 +1,9 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
-from revier.core.api import MunicipalityAPIMixin
 from revier.news.models import NewsItem
 from revier.news.selectors import news_published
+from revier.tenancy.api_scope import MunicipalityAPIMixin
 
 
 class NewsItemSerializer(serializers.ModelSerializer):

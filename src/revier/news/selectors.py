@@ -13,3 +13,9 @@ def news_published() -> QuerySet[NewsItem]:
 
 def news_all() -> QuerySet[NewsItem]:
     return NewsItem.objects.all().order_by("-created_at", "-id")
+
+
+def home_block(request) -> dict | None:
+    """The latest three news for the municipality's home page; no block without news."""
+    items = list(news_published()[:3])
+    return {"items": items} if items else None

@@ -14,11 +14,14 @@ there is news, names the case and links to the page that shows it after login.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from revier.core import kit
+from revier.core.kit import NotificationEvent
 
 LANGUAGES = ("de", "en")
 
@@ -40,14 +43,7 @@ SAMPLE_VALUES = {
 }
 
 
-@dataclass(frozen=True)
-class Event:
-    key: str
-    label: Promise
-    subject: Promise
-    body: Promise
-    sms: Promise
-
+Event = NotificationEvent
 
 _INTRO = _("Hello,")
 _OUTRO = _(
@@ -56,72 +52,27 @@ _OUTRO = _(
 )
 
 
-def _body(middle: Promise) -> Promise:
+def default_body(middle: Promise) -> Promise:
+    """The shipped body of a notification: greeting, ``middle``, the link and the sender."""
     from django.utils.text import format_lazy
 
     return format_lazy("{}\n\n{}\n\n{}", _INTRO, middle, _OUTRO)
 
 
-EVENTS: dict[str, Event] = {
-    e.key: e
-    for e in [
-        Event(
-            "case_status",
-            _("Status changed"),
-            _("New status of your application {reference}"),
-            _body(
-                _(
-                    "The status of your application for “{service}” ({reference}) has changed "
-                    "to: {status}."
-                )
-            ),
-            _("{municipality}: new status of your application {reference}: {status}. {link}"),
-        ),
-        Event(
-            "case_message",
-            _("New message"),
-            _("New message about your application {reference}"),
-            _body(
-                _(
-                    "There is a new message from {municipality} about your application for "
-                    "“{service}” ({reference})."
-                )
-            ),
-            _("{municipality}: new message about your application {reference}. {link}"),
-        ),
-        Event(
-            "case_information_requested",
-            _("Information requested"),
-            _("Information needed for your application {reference}"),
-            _body(
-                _(
-                    "{municipality} needs further information or documents from you for your "
-                    "application for “{service}” ({reference})."
-                )
-            ),
-            _("{municipality}: information needed for your application {reference}. {link}"),
-        ),
-        Event(
-            "case_decided",
-            _("Decision available"),
-            _("Decision on your application {reference}"),
-            _body(
-                _(
-                    "A decision on your application for “{service}” ({reference}) is available "
-                    "in your account."
-                )
-            ),
-            _("{municipality}: a decision on your application {reference} is available. {link}"),
-        ),
-        Event(
-            "case_reply",
-            _("Reply from the applicant (to staff)"),
-            _("Reply received for case {reference}"),
-            _body(_("The applicant has replied in case {reference} (“{service}”).")),
-            _("Reply received for case {reference}. {link}"),
-        ),
-    ]
-}
+class _Events(Mapping):
+    """The events every module declares (``revier.core.kit.NotificationEvent``), by key."""
+
+    def __getitem__(self, key: str) -> Event:
+        return kit.notification_events()[key]
+
+    def __iter__(self):
+        return iter(kit.notification_events())
+
+    def __len__(self) -> int:
+        return len(kit.notification_events())
+
+
+EVENTS: Mapping[str, Event] = _Events()
 
 
 def event_get(key: str) -> Event | None:

@@ -4,7 +4,7 @@ gateway."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revier.accounts.forms import KernCheckboxInput
+from revier.frontend.forms import KernCheckboxInput
 from revier.notifications.models import Notification
 from revier.notifications.sms import register
 

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revier.accounts.forms import apply_service_error
-from revier.accounts.views_backoffice import backoffice_view, render_backoffice
+from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
 from revier.core.views import post_data
 from revier.notifications import selectors, services
 from revier.notifications.events import (

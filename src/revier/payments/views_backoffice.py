@@ -8,8 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from revier.accounts.forms import apply_service_error
-from revier.accounts.views_backoffice import backoffice_view, render_backoffice
+from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
 from revier.core.views import post_data
 from revier.payments import selectors, services
 from revier.payments.forms_backoffice import FeeForm, PaymentAccountForm

@@ -1,7 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from revier.core import kit
 
-class PortalConfig(AppConfig):
+
+class PortalConfig(kit.ModuleConfig):
+    """Its contributions to the platform are declared in ``module.py``."""
+
     name = "revier.portal"
     verbose_name = _("Portal")

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from revier.frontend.forms import KernRadioSelect
+from revier.portal.models import AccessibilityFeedback
+
 
 class AccessibilityFeedbackForm(forms.Form):
     message = forms.CharField(
@@ -15,4 +18,13 @@ class AccessibilityFeedbackForm(forms.Form):
         label=_("Your e-mail address"),
         required=False,
         help_text=_("Only if you would like an answer."),
+    )
+
+
+# --- back office ---------------------------------------------------
+
+
+class FeedbackStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=AccessibilityFeedback.Status.choices, widget=KernRadioSelect
     )

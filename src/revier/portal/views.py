@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from revier.core import kit
 from revier.portal.forms import AccessibilityFeedbackForm
 from revier.portal.services import accessibility_feedback_submit
-from revier.privacy.processing import activities_for
 from revier.tenancy.selectors import municipality_list
 
 
@@ -55,12 +55,15 @@ def home(request):
     municipality = request.municipality
     if municipality is None:
         return render(request, "portal/platform_home.html", {"municipalities": municipality_list()})
-    context = {"latest_news": []}
-    if municipality.module_enabled("news"):
-        from revier.news.selectors import news_published
-
-        context["latest_news"] = list(news_published()[:3])
-    return render(request, "portal/municipality_home.html", context)
+    # Blocks that modules contribute (revier.core.kit.HomeBlock), where they are switched on.
+    blocks = []
+    for block in kit.home_blocks():
+        if block.module and not municipality.module_enabled(block.module):
+            continue
+        context = kit.resolve(block.context)(request) if block.context else {}
+        if context is not None:
+            blocks.append({"template": block.template, "context": context})
+    return render(request, "portal/municipality_home.html", {"home_blocks": blocks})
 
 
 def impressum(request):
@@ -80,8 +83,8 @@ def privacy(request):
         "data_protection_authority": DATA_PROTECTION_AUTHORITIES.get(municipality.ags[:2], "")
         if municipality
         else "",
-        # What the platform processes (revier.privacy.activities), for the enabled modules.
-        "processing_activities": activities_for(municipality),
+        # What the platform processes (declared by the modules), for the enabled modules.
+        "processing_activities": kit.processing_activities_for(municipality),
     }
     return render(request, "portal/privacy.html", context)
 

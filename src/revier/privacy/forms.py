@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revier.accounts.forms import KernRadioSelect
+from revier.frontend.forms import KernRadioSelect
 from revier.privacy.models import CaseRetentionPolicy
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
-from revier.accounts.forms import apply_service_error
+from revier.backoffice.framework import apply_service_error
 from revier.core.views import post_data
 from revier.privacy import export, selectors, services
 from revier.privacy.forms import AccountDeleteForm

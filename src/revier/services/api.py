@@ -8,9 +8,9 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
-from revier.core.api import MunicipalityAPIMixin
 from revier.services.models import Office, Service, Themenfeld
 from revier.services.selectors import service_search
+from revier.tenancy.api_scope import MunicipalityAPIMixin
 
 
 class ServiceSerializer(serializers.ModelSerializer):

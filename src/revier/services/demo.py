@@ -239,3 +239,10 @@ def load_demo_catalogue(municipalities: dict) -> dict[str, int]:
 
 def _offered_keys() -> set[str]:
     return {leika for offer in OFFER.values() for leika, *_rest in offer}
+
+
+def load() -> None:
+    """The services module's demo step (``revier demo``)."""
+    from revier.accounts.demo import demo_municipalities
+
+    load_demo_catalogue(demo_municipalities())

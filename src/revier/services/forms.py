@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revier.accounts.forms import KernCheckboxInput
 from revier.accounts.models import TrustLevel
+from revier.frontend.forms import KernCheckboxInput
 from revier.services.models import Office, Service
 
 

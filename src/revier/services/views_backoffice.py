@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from revier.accounts.forms import apply_service_error
-from revier.accounts.views_backoffice import backoffice_view, render_backoffice
+from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
 from revier.core.views import post_data
 from revier.services import services
 from revier.services.forms import LocalServiceAddForm, LocalServiceForm, OfficeForm

@@ -1,7 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from revier.core import kit
 
-class TenancyConfig(AppConfig):
+
+class TenancyConfig(kit.ModuleConfig):
+    """Its contributions to the platform are declared in ``module.py``."""
+
     name = "revier.tenancy"
     verbose_name = _("Municipalities")

@@ -12,9 +12,11 @@ tenant-owned model raises.
 """
 
 from django.conf import settings
-from django.urls import get_script_prefix, set_script_prefix
+from django.urls import get_resolver, get_script_prefix, set_script_prefix
+from django.utils.module_loading import import_string
 from django_scopes import scope
 
+from revier.core.kit import ModuleDisabled
 from revier.tenancy import selectors
 from revier.tenancy.models import RESERVED_SLUGS
 
@@ -37,9 +39,8 @@ class MunicipalityMiddleware:
         if host not in self.platform_hosts:
             municipality = selectors.municipality_by_domain(host)
             if municipality is None:
-                from revier.portal.views import unknown_host
-
-                return unknown_host(request, host)
+                # The page is the portal's (a setting, so tenancy does not import it).
+                return import_string(settings.REVIER_UNKNOWN_HOST_VIEW)(request, host)
             request.urlconf = settings.MUNICIPALITY_URLCONF
             return self._serve(request, municipality)
 
@@ -70,10 +71,8 @@ class MunicipalityMiddleware:
             return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from revier.tenancy.modules import ModuleDisabled
-
         if isinstance(exception, ModuleDisabled):
-            from revier.portal.views import error_404
-
-            return error_404(request, exception)
+            # The urlconf's own 404 page (handler404), as for any unknown page.
+            handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(404)
+            return handler(request, exception)
         return None

@@ -1,53 +1,29 @@
-"""Registry of the modules a municipality can switch on or off.
+"""The public modules a municipality can switch on or off.
 
-Each domain app registers its module in ``AppConfig.ready()``; the municipality's navigation shows
-the enabled ones, and views and API endpoints of a disabled module answer with a clear 404.
+Each module declares itself in its ``module.py`` (``revier.core.kit.Module``); the municipality's
+navigation shows the enabled ones, and views and API endpoints of a disabled module answer with a
+clear 404 (``ModuleDisabled``).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 
-from django.utils.functional import Promise
+from revier.core import kit
+from revier.core.kit import Module, ModuleDisabled
 
-
-@dataclass(frozen=True)
-class Module:
-    key: str
-    label: str | Promise
-    url_name: str
-    description: str | Promise = ""
-
-
-_registry: dict[str, Module] = {}
-
-
-def register(module: Module) -> Module:
-    if module.key in _registry and _registry[module.key] != module:
-        raise ValueError(f"Module {module.key!r} is registered twice.")
-    _registry[module.key] = module
-    return module
+__all__ = ["Module", "ModuleDisabled", "all_modules", "get", "module_choices", "module_required"]
 
 
 def get(key: str) -> Module | None:
-    return _registry.get(key)
+    return kit.module(key)
 
 
 def all_modules() -> list[Module]:
-    return sorted(_registry.values(), key=lambda m: m.key)
+    return kit.modules()
 
 
 def module_choices() -> list[tuple[str, str]]:
     return [(m.key, str(m.label)) for m in all_modules()]
-
-
-class ModuleDisabled(Exception):
-    """Raised when a request reaches a module its municipality has switched off."""
-
-    def __init__(self, municipality, key: str):
-        self.municipality = municipality
-        self.key = key
-        super().__init__(f"Module {key!r} is disabled for {municipality.slug!r}.")
 
 
 def module_required(key: str) -> Callable:

@@ -3,7 +3,7 @@
 It is stored exactly as FIT-Connect would carry it (metadata schema 1.0.0, JWE to the
 municipality's own RSA-4096 key), so case work reads one format whatever the route.
 Needs no options and no network: the local default that works on one machine. Each package
-becomes a case (``revier.cases.services.case_intake``).
+is handed to the registered receivers (``revier.delivery.receivers``; case work makes a case).
 """
 
 from django.utils.translation import gettext_lazy
@@ -20,10 +20,10 @@ class BackofficePlugin(DeliveryPlugin):
         return {}
 
     def deliver(self, *, package, options, delivery) -> DeliveryResult:
-        from revier.cases.services import case_intake
+        from revier.delivery.receivers import hand_over
         from revier.delivery.services import received_package_store
 
         received = received_package_store(delivery=delivery, package=package)
         # Idempotent like the store: a retried delivery finds the case made the first time.
-        case_intake(received=received)
+        hand_over(received=received)
         return DeliveryResult(submission_id=f"backoffice:{received.pk}")

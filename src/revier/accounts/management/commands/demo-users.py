@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from revier.core.demo import demo_users
+from revier.accounts.demo import demo_users
 
 
 class Command(BaseCommand):

@@ -1,0 +1,77 @@
+"""What the accounts module contributes to the platform (see ``revier.core.kit``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from revier.core.kit import (
+    BackofficeSection,
+    Contributions,
+    DemoStep,
+    Permission,
+    ProcessingActivity,
+    Role,
+    UrlMount,
+)
+
+
+def contributions() -> Contributions:
+    return Contributions(
+        roles=[
+            Role("administrator", _("administrator"), 10),
+            Role("case_worker", _("case worker"), 20),
+            Role("moderator", _("moderator"), 30),
+            Role("hub_manager", _("hub manager"), 40),
+            Role("archivist", _("archivist"), 50),
+            Role("planner", _("planner"), 60),
+            Role("funding_officer", _("funding officer"), 70),
+        ],
+        permissions=[
+            Permission(
+                "accounts.manage_staff", _("Invite staff and give roles"), ("administrator",)
+            ),
+        ],
+        backoffice_sections=[
+            BackofficeSection(
+                "staff",
+                _("Staff and roles"),
+                "accounts_backoffice:staff_list",
+                "accounts.manage_staff",
+                _("Invite colleagues, give and take roles."),
+                order=10,
+            ),
+        ],
+        processing_activities=[
+            ProcessingActivity(
+                order=10,
+                key="accounts",
+                name=_("User account"),
+                purpose=_(
+                    "Providing the account, secure login, pre-filling forms, contacting you."
+                ),
+                data_categories=_(
+                    "E-mail address, password hash, name, preferred language, optional profile "
+                    "data "
+                    "(date of birth, address, phone), second factor, trust level of an identity "
+                    "provider, organisations you act for."
+                ),
+                legal_basis=_(
+                    "Art. 6 (1) (e) GDPR in conjunction with the Online Access Act (OZG)."
+                ),
+                retention=_(
+                    "Until you delete the account. You can download all your data and delete the "
+                    "account yourself under “My account”."
+                ),
+                recipients=_(
+                    "Nobody outside the administration; the platform operator on our behalf."
+                ),
+            ),
+        ],
+        urls=[
+            UrlMount("", "revier.accounts.urls_api", site="api"),
+            UrlMount("backoffice/mitarbeitende/", "revier.accounts.urls_backoffice"),
+            UrlMount("konto/", "revier.accounts.urls", order=50),
+            UrlMount("konto/", "revier.accounts.urls", site="platform", order=50),
+        ],
+        demo=[
+            DemoStep("municipalities-and-people", "revier.accounts.demo.load", order=10),
+        ],
+    )

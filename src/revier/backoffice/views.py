@@ -1,0 +1,77 @@
+"""The back office's own pages: the overview, the audit log and the roles and permissions."""
+
+from django.utils.translation import gettext as _
+
+from revier.backoffice.forms import AuditLogFilterForm
+from revier.backoffice.framework import (
+    ACCESS_PERMISSION,
+    backoffice_view,
+    paginate,
+    render_backoffice,
+    sections_for,
+)
+from revier.core import kit
+from revier.core.audit import audit_log, audit_log_entries
+
+
+@backoffice_view()
+def dashboard(request):
+    # StaffRole rows of the active municipality (the scoped manager confines them).
+    role_keys = sorted(request.user.staff_roles.values_list("role", flat=True))
+    role_labels = [str(kit.role(key).label) if kit.role(key) else key for key in role_keys]
+    sections = [s for s in sections_for(request) if s.description]
+    return render_backoffice(
+        request,
+        "backoffice/dashboard.html",
+        {"roles": role_labels, "sections": sections},
+        section="dashboard",
+    )
+
+
+@backoffice_view("core.view_auditlog")
+def audit_log_list(request):
+    form = AuditLogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    # Recorded before reading, so the list a person sees includes their own look at it.
+    audit_log(
+        municipality=request.municipality,
+        actor=request.user,
+        action="view",
+        object_type="core.AuditLogEntry",
+        object_repr=_("audit log"),
+        summary="viewed audit log",
+        request=request,
+    )
+    page = paginate(request, audit_log_entries(**filters))
+    return render_backoffice(
+        request,
+        "backoffice/audit_log.html",
+        {"form": form, "page": page},
+        section="audit",
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@backoffice_view("backoffice.view_roles")
+def roles(request):
+    """Which role holds which permission: the data every module declares, read-only."""
+    all_roles = kit.roles()
+    rows = []
+    for perm in [
+        kit.Permission(ACCESS_PERMISSION, _("Open the back office"), ()),
+        *kit.permissions(),
+    ]:
+        holders = {r.key for r in all_roles} if perm.key == ACCESS_PERMISSION else set(perm.roles)
+        rows.append(
+            {
+                "permission": perm,
+                "module": kit.owner_of("permissions", perm.key) or "backoffice",
+                "cells": [{"role": r, "granted": r.key in holders} for r in all_roles],
+            }
+        )
+    return render_backoffice(
+        request,
+        "backoffice/roles.html",
+        {"roles": all_roles, "rows": rows},
+        section="roles",
+    )

@@ -1,0 +1,37 @@
+"""What the forms module contributes to the platform (see ``revier.core.kit``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from revier.core.kit import (
+    BackofficeSection,
+    Contributions,
+    Permission,
+    UrlMount,
+)
+
+
+def contributions() -> Contributions:
+    return Contributions(
+        permissions=[
+            Permission(
+                "forms.manage_forms",
+                _("Import, build and publish forms"),
+                ("administrator", "case_worker"),
+            ),
+        ],
+        backoffice_sections=[
+            BackofficeSection(
+                "forms",
+                _("Online forms"),
+                "forms_backoffice:list",
+                "forms.manage_forms",
+                _("Forms from FIM XDatenfelder or built here: versions, preview, publishing."),
+                group="services",
+                order=20,
+            ),
+        ],
+        urls=[
+            UrlMount("backoffice/formulare/", "revier.forms.urls"),
+            UrlMount("", "revier.forms.urls_api", site="api"),
+        ],
+    )

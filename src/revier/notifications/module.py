@@ -1,0 +1,74 @@
+"""What the notifications module contributes to the platform (see ``revier.core.kit``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from revier.core.kit import (
+    BackofficeSection,
+    Contributions,
+    Permission,
+    ProcessingActivity,
+    TaskRoute,
+    UrlMount,
+)
+
+
+def contributions() -> Contributions:
+    return Contributions(
+        permissions=[
+            Permission(
+                "notifications.manage_templates",
+                _("Change notification texts and SMS"),
+                ("administrator",),
+            ),
+            Permission(
+                "notifications.view_notifications", _("See notifications sent"), ("administrator",)
+            ),
+        ],
+        backoffice_sections=[
+            BackofficeSection(
+                "notifications",
+                _("Notification templates"),
+                "notifications_backoffice:template_list",
+                "notifications.manage_templates",
+                _("The e-mail and SMS texts sent to applicants, in German and English."),
+                group="cases",
+                order=40,
+            ),
+            BackofficeSection(
+                "notifications_sent",
+                _("Notifications sent"),
+                "notifications_backoffice:sent_list",
+                "notifications.view_notifications",
+                _("Every e-mail and SMS sent, with its delivery status."),
+                group="cases",
+                order=50,
+            ),
+        ],
+        processing_activities=[
+            ProcessingActivity(
+                order=40,
+                key="notifications",
+                name=_("Notifications"),
+                purpose=_(
+                    "Telling you by e-mail (and SMS, if you gave a phone number) that there is "
+                    "news in "
+                    "your case. The content is only shown after login."
+                ),
+                data_categories=_(
+                    "E-mail address or phone number, event, reference number, time and delivery status."
+                ),
+                legal_basis=_("Art. 6 (1) (e) GDPR."),
+                retention=_("Deleted with your account, otherwise kept with the case."),
+                recipients=_(
+                    "The e-mail provider of the platform; for SMS the SMS gateway the "
+                    "municipality has commissioned (processing on behalf, Art. 28 GDPR)."
+                ),
+            ),
+        ],
+        task_routes=[
+            TaskRoute("revier.notifications.tasks.send_notification_emails", "mail"),
+            TaskRoute("revier.notifications.tasks.send_notification_email", "mail"),
+            TaskRoute("revier.notifications.tasks.send_notification_sms", "mail"),
+        ],
+        urls=[UrlMount("backoffice/benachrichtigungen/", "revier.notifications.urls_backoffice")],
+    )

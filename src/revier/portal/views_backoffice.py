@@ -1,0 +1,78 @@
+"""Back-office pages of the accessibility feedback sent through the accessibility statement."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from revier.backoffice.framework import (
+    apply_service_error,
+    backoffice_view,
+    paginate,
+    post_data,
+    render_backoffice,
+)
+from revier.core.audit import audit_log
+from revier.portal.forms import FeedbackStatusForm
+from revier.portal.models import AccessibilityFeedback
+from revier.portal.services import accessibility_feedback_set_status
+
+# --- accessibility feedback -----------------------------------------------------------------
+
+
+@backoffice_view("portal.view_feedback")
+def feedback_list(request):
+    status = request.GET.get("status", "")
+    qs = AccessibilityFeedback.objects.order_by("-created_at", "-id")
+    if status in AccessibilityFeedback.Status.values:
+        qs = qs.filter(status=status)
+    else:
+        status = ""
+    return render_backoffice(
+        request,
+        "backoffice/feedback_list.html",
+        {
+            "page": paginate(request, qs),
+            "status": status,
+            "statuses": AccessibilityFeedback.Status.choices,
+        },
+        section="feedback",
+    )
+
+
+@backoffice_view("portal.view_feedback")
+@require_http_methods(["GET", "POST"])
+def feedback_detail(request, pk: int):
+    # The scoped manager confines the lookup to this municipality: other ids are 404.
+    feedback = get_object_or_404(AccessibilityFeedback.objects.all(), pk=pk)
+    form = FeedbackStatusForm(post_data(request), initial={"status": feedback.status})
+    if form.is_valid():
+        try:
+            accessibility_feedback_set_status(
+                feedback=feedback,
+                status=form.cleaned_data["status"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The status has been saved."))
+            return redirect("portal_backoffice:feedback_detail", pk=feedback.pk)
+    if not form.is_bound and (feedback.name or feedback.email):
+        audit_log(
+            municipality=request.municipality,
+            actor=request.user,
+            action="view",
+            obj=feedback,
+            summary="viewed accessibility feedback",
+            request=request,
+        )
+    return render_backoffice(
+        request,
+        "backoffice/feedback_detail.html",
+        {"feedback": feedback, "form": form},
+        section="feedback",
+        status=400 if form.is_bound else 200,
+    )

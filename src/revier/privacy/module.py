@@ -1,0 +1,38 @@
+"""What the privacy module contributes to the platform (see ``revier.core.kit``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from revier.core.kit import (
+    BackofficeSection,
+    Contributions,
+    PeriodicTask,
+    TaskRoute,
+    UrlMount,
+)
+
+
+def contributions() -> Contributions:
+    return Contributions(
+        backoffice_sections=[
+            BackofficeSection(
+                "case_retention",
+                _("Retention of cases"),
+                "privacy_backoffice:case_retention_list",
+                "cases.manage_casework",
+                _("How long closed cases are kept, then anonymised or deleted."),
+                group="cases",
+                order=60,
+            ),
+        ],
+        task_routes=[TaskRoute("revier.privacy.tasks.case_retention_apply_all", "background")],
+        periodic_tasks=[
+            PeriodicTask(
+                "cases-retention", "revier.privacy.tasks.case_retention_apply_all", 24 * 3600.0
+            ),
+        ],
+        urls=[
+            UrlMount("konto/meine-daten/", "revier.privacy.urls", order=55),
+            UrlMount("konto/meine-daten/", "revier.privacy.urls", site="platform", order=55),
+            UrlMount("backoffice/datenschutz/", "revier.privacy.urls_backoffice"),
+        ],
+    )

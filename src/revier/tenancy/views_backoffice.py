@@ -1,0 +1,121 @@
+"""Back-office pages of the municipality's settings: contact, Impressum, colour, logo, modules and
+domains."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from revier.backoffice.framework import (
+    apply_service_error,
+    backoffice_view,
+    render_backoffice,
+)
+from revier.tenancy import services as tenancy_services
+from revier.tenancy.forms import SETTINGS_FIELDS, DomainForm, LogoForm, MunicipalitySettingsForm
+from revier.tenancy.models import Domain, Municipality
+
+# --- municipality settings ------------------------------------------------------------------
+
+
+def _settings_page(request, *, settings_form=None, logo_form=None, domain_form=None, status=200):
+    municipality = request.municipality
+    if settings_form is None:
+        # A copy: a rejected form must not leave its values on the request's municipality.
+        settings_form = MunicipalitySettingsForm(
+            instance=Municipality.objects.get(pk=municipality.pk)
+        )
+    return render_backoffice(
+        request,
+        "backoffice/settings.html",
+        {
+            "settings_form": settings_form,
+            "logo_form": logo_form or LogoForm(has_logo=bool(municipality.logo)),
+            "domain_form": domain_form or DomainForm(),
+            "domains": list(Domain.objects.filter(municipality=municipality)),
+        },
+        section="settings",
+        status=status,
+    )
+
+
+@backoffice_view("tenancy.change_municipality")
+@require_http_methods(["GET", "POST"])
+def settings_view(request):
+    if request.method != "POST":
+        return _settings_page(request)
+    municipality = request.municipality
+    form = MunicipalitySettingsForm(
+        request.POST, instance=Municipality.objects.get(pk=municipality.pk)
+    )
+    if form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in [*SETTINGS_FIELDS, "enabled_modules"]}
+        fields["enabled_modules"] = sorted(set(fields["enabled_modules"]))
+        try:
+            tenancy_services.municipality_update(
+                municipality=municipality, actor=request.user, request=request, **fields
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The settings have been saved."))
+            return redirect("tenancy_backoffice:settings")
+    return _settings_page(request, settings_form=form, status=400)
+
+
+@backoffice_view("tenancy.change_municipality")
+@require_http_methods(["POST"])
+def settings_logo(request):
+    form = LogoForm(request.POST, request.FILES, has_logo=bool(request.municipality.logo))
+    if form.is_valid():
+        try:
+            tenancy_services.municipality_set_logo(
+                municipality=request.municipality,
+                logo=None if form.cleaned_data.get("remove") else form.cleaned_data["logo"],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The logo has been saved."))
+            return redirect("tenancy_backoffice:settings")
+    return _settings_page(request, logo_form=form, status=400)
+
+
+@backoffice_view("tenancy.change_municipality")
+@require_http_methods(["POST"])
+def settings_domain_add(request):
+    form = DomainForm(request.POST)
+    if form.is_valid():
+        try:
+            tenancy_services.domain_add(
+                municipality=request.municipality,
+                actor=request.user,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(domain)s has been added.") % {"domain": form.cleaned_data["domain"]}
+            )
+            return redirect("tenancy_backoffice:settings")
+    return _settings_page(request, domain_form=form, status=400)
+
+
+@backoffice_view("tenancy.change_municipality")
+@require_http_methods(["GET", "POST"])
+def settings_domain_remove(request, pk: int):
+    domain = get_object_or_404(Domain, pk=pk, municipality=request.municipality)
+    if request.method == "POST":
+        tenancy_services.domain_remove(
+            municipality=request.municipality, domain=domain, actor=request.user, request=request
+        )
+        messages.success(request, _("%(domain)s has been removed.") % {"domain": domain.domain})
+        return redirect("tenancy_backoffice:settings")
+    return render_backoffice(
+        request, "backoffice/domain_remove.html", {"domain": domain}, section="settings"
+    )
