@@ -65,9 +65,9 @@ def _is_pdfa_3b(reader: PdfReader) -> bool:
         return False
     xmp = root["/Metadata"].get_object().get_data().decode()
     intents = root.get("/OutputIntents", [])
-    return 'pdfaid:part="3"' in xmp.replace(
-        "<pdfaid:part>3</pdfaid:part>", 'pdfaid:part="3"'
-    ) and any(intent.get_object()["/S"] == "/GTS_PDFA1" for intent in intents)
+    return 'pdfaid:part="3" pdfaid:conformance="B"' in xmp and any(
+        intent.get_object()["/S"] == "/GTS_PDFA1" for intent in intents
+    )
 
 
 def _document(**extra) -> Document:
