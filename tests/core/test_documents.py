@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 from fontTools.ttLib import TTFont
+from PIL import Image
 from pypdf import PdfReader
 
 from revier.core.documents import (
@@ -308,6 +309,15 @@ def test_html_writer_fetches_nothing_from_the_network_or_outside_its_directories
     (tmp_path / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     assert fetcher.fetch((tmp_path / "logo.svg").as_uri()).read().startswith(b"<svg")
     assert fetcher.fetch((FONT_DIR / "DejaVuSans.ttf").as_uri()).read(4) == b"\0\1\0\0"
-    # In a document a refused image is left out; the PDF is still made.
-    pdf = render_html_pdf('<p>x</p><img src="http://127.0.0.1:9/x.png" alt="">', pdfa=False)
-    assert pdf.startswith(b"%PDF")
+    # In a document a refused image is left out, the PDF is still made; one below base_url
+    # is drawn.
+    Image.new("RGB", (4, 4), "red").save(tmp_path / "logo.png")
+
+    def images(pdf):
+        page = PdfReader(io.BytesIO(pdf)).pages[0]
+        return list(page["/Resources"].get("/XObject", {}).values())
+
+    refused = render_html_pdf('<img src="http://127.0.0.1:9/x.png" alt="">', base_url=tmp_path)
+    assert refused.startswith(b"%PDF") and images(refused) == []
+    drawn = render_html_pdf('<img src="logo.png" alt="Logo">', base_url=tmp_path)
+    assert len(images(drawn)) == 1
