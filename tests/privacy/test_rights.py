@@ -126,6 +126,15 @@ def test_pdf_export_is_a_readable_pdf_in_the_persons_language(client, world):
     assert "anna@example.org" in text and "ZEI-C-ANNA" in text and "NAU-A-1" in text
     assert "ben@example.org" not in text and "NAU-C-BEN" not in text
     assert "My data" in text
+    assert f"1 / {len(reader.pages)}" in text  # page numbers from the template's @page
+    # The documents service's fonts, tagged, and not PDF/A (a copy to read, not a record).
+    fonts = {
+        str(ref.get_object()["/BaseFont"]).split("+")[1]
+        for ref in reader.pages[0]["/Resources"]["/Font"].values()
+    }
+    assert "Revier-Sans" in fonts and fonts <= {"Revier-Sans", "Revier-Sans-Bold"}
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert "/OutputIntents" not in reader.trailer["/Root"]
     client.cookies["django_language"] = "de"
     german = PdfReader(io.BytesIO(client.get(PDF_URL).content))
     assert "anna@example.org" in german.pages[0].extract_text()

@@ -1,8 +1,9 @@
 """The PDF receipt (Eingangsbestätigung) of a submitted application.
 
-Written directly as a tagged PDF/A-3b (``receipt_pdf``): archivable, font embedded, text
-extractable, readable by screen readers. It was laid out from HTML by WeasyPrint before, which
-cost ~95 ms per receipt against ~5 ms now (benchmarks/RESULTS.md).
+This module says what is on it; the documents service's direct writer makes it a tagged
+PDF/A-3b (``revier.core.documents.write_pdfa``): archivable, font embedded, text extractable,
+readable by screen readers. It was laid out from HTML by WeasyPrint before, which cost ~95 ms
+per receipt against ~5 ms now (benchmarks/RESULTS.md, ADR 0012, ADR 0018).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from revier.applications import answers
-from revier.applications.receipt_pdf import Document, Row
+from revier.core.documents import Document, Heading, Paragraph, Row, Table, write_pdfa
 
 
 def receipt_pdf(*, application, tree: list[dict], payment=None, account=None) -> bytes:
@@ -30,9 +31,12 @@ def _receipt(*, application, tree, payment, account, language: str) -> bytes:
     municipality = application.municipality
     submitted_at = timezone.localtime(application.submitted_at or timezone.now())
     document = Document(
-        title=_("Receipt %(reference)s") % {"reference": application.reference}, lang=language
+        title=_("Receipt %(reference)s") % {"reference": application.reference},
+        lang=language,
+        created=submitted_at,
     )
-    document.paragraph(municipality.official_name or municipality.name)
+    blocks = document.blocks
+    blocks.append(Paragraph(municipality.official_name or municipality.name))
     address = ", ".join(
         part
         for part in (
@@ -42,8 +46,8 @@ def _receipt(*, application, tree, payment, account, language: str) -> bytes:
         if part
     )
     if address:
-        document.paragraph(address)
-    document.heading1(_("Receipt of your application"))
+        blocks.append(Paragraph(address))
+    blocks.append(Heading(_("Receipt of your application")))
     rows = [
         Row(_("Reference number"), application.reference),
         Row(_("Service"), f"{application.service_name} ({application.leika})"),
@@ -51,7 +55,7 @@ def _receipt(*, application, tree, payment, account, language: str) -> bytes:
     ]
     if application.organisation_id:
         rows.append(Row(_("On behalf of"), application.organisation.name))
-    document.table(rows)
+    blocks.append(Table(rows))
     if payment:
         invoice = payment.method == "INVOICE"
         rows = [
@@ -70,12 +74,11 @@ def _receipt(*, application, tree, payment, account, language: str) -> bytes:
                 rows.append(Row("BIC", account.bic))
             if account.bank_name:
                 rows.append(Row(_("Bank"), account.bank_name))
-        document.heading2(_("Fees and payment"))
-        document.table(rows)
+        blocks += [Heading(_("Fees and payment"), level=2), Table(rows)]
     data = application.data or {}
     for step in tree:
-        document.heading2(step["label"])
-        document.table(
-            [Row(row["label"], row["value"]) for row in answers.step_summary(step, data)]
+        blocks.append(Heading(step["label"], level=2))
+        blocks.append(
+            Table([Row(row["label"], row["value"]) for row in answers.step_summary(step, data)])
         )
-    return document.pdf(created=submitted_at)
+    return write_pdfa(document)

@@ -2,8 +2,9 @@
 
 Templates are staff text, so they are never executed as Django templates: the only thing
 replaced is one of the documented placeholders below, written in braces (``{reference}``).
-Anything else in braces stays as it is. The PDF is rendered by WeasyPrint from a fixed Django
-template that escapes the text.
+Anything else in braces stays as it is. The PDF is a fixed Django template that escapes the
+text, written as PDF/A-3b by the documents service's HTML writer (WeasyPrint, ADR 0018), with
+the shared fonts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from revier.core.documents import render_html_pdf
 
 PLACEHOLDERS = {
     "reference": _("reference number of the case"),
@@ -56,8 +59,6 @@ def split_appeal(text: str) -> tuple[str, str]:
 
 
 def decision_pdf(*, case, subject: str, text: str, signer, language: str = "de") -> bytes:
-    from weasyprint import HTML
-
     body, appeal = split_appeal(text)
     municipality = case.municipality
     with translation.override(language or "de"):
@@ -73,4 +74,5 @@ def decision_pdf(*, case, subject: str, text: str, signer, language: str = "de")
                 "signer": (signer.get_full_name() or signer.email) if signer else "",
             },
         )
-    return HTML(string=html).write_pdf(pdf_tags=True)
+    # PDF/A: a Bescheid is kept in the case file for years.
+    return render_html_pdf(html, pdfa=True)

@@ -7,7 +7,8 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
+
+from revier.core.documents import render_html_pdf
 
 
 def export_json(data: dict) -> bytes:
@@ -21,5 +22,6 @@ def export_pdf(data: dict, *, language: str) -> bytes:
             "privacy/export_pdf.html",
             {"data": data, "created": timezone.localtime(), "language": language},
         )
-    # Tagged PDF with the document language, so screen readers can read it.
-    return HTML(string=html).write_pdf(pdf_tags=True)
+    # Tagged (with the document language, so screen readers can read it), with the shared
+    # fonts; not PDF/A: it is a copy to read now, not a record to archive.
+    return render_html_pdf(html, pdfa=False)

@@ -1,23 +1,23 @@
-"""A small writer of tagged PDF/A-3b documents made of headings, paragraphs and two-column
-tables, with pydyf and an embedded TrueType font: what the receipt needs, in a few ms.
+"""The direct writer: tagged PDF/A-3b documents made of headings, paragraphs and two-column
+tables (``model.Document``), with embedded files, written with plain bytes in a few ms.
 
 HTML layout (WeasyPrint) cost ~95 ms per receipt, most of the CPU of a submission
-(benchmarks/RESULTS.md). Here text is measured with the font's advance widths (no kerning, no
-shaping: Latin, Greek and Cyrillic are fine; characters the font lacks show as U+FFFD) and
-broken into lines at spaces (long words by character); rows and lines that do not fit move to
-the next page.
+(benchmarks/RESULTS.md, ADR 0012). Here text is measured with the font's advance widths (no
+kerning, no shaping: Latin, Greek and Cyrillic are fine; characters the font lacks show as
+U+FFFD) and broken into lines at spaces (long words by character); rows and lines that do not
+fit move to the next page. Line breaking is linear in the length of the text.
 
 PDF/A-3b: fonts embedded (subset of the used glyphs, glyph ids kept, ``ToUnicode`` so the text
 can be extracted and searched), sRGB output intent (the ICC profile WeasyPrint ships), XMP
-metadata matching the document information, file identifier. Tagged: ``Document`` with ``P``,
-``H1``, ``H2`` and ``Table``/``TR``/``TH``/``TD`` (row headers), page numbers and rules as
-artifacts, document language and title.
+metadata matching the document information, file identifier, embedded files with their
+relationship (``/AF``). Tagged: ``Document`` with ``P``, ``H1``, ``H2`` and
+``Table``/``TR``/``TH``/``TD`` (row headers), page numbers and rules as artifacts, document
+language and title.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import struct
 import unicodedata
 import zlib
@@ -27,213 +27,45 @@ from importlib.util import find_spec
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-FONT_DIR = Path(__file__).parent / "fonts"
+from revier.core.documents import model
+from revier.core.documents.fonts import BOLD, REGULAR, font
+from revier.core.documents.layout import (
+    CONTENT_WIDTH,
+    LINE_HEIGHT,
+    MARGIN_X,
+    MARGIN_Y,
+    MM,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+)
+
 PRODUCER = "Revier"
 
-# A4 and the margins of the former HTML receipt (20 mm top/bottom, 18 mm left/right).
-MM = 72 / 25.4
-PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
-MARGIN_X, MARGIN_Y = 18 * MM, 20 * MM
-CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 LABEL_WIDTH = CONTENT_WIDTH * 0.45
 CELL_PADDING = 1 * MM  # above and below a row; right of a cell: 2 mm
 CELL_GAP = 2 * MM
-LINE_HEIGHT = 1.25  # × font size
 
 TEXT_COLOUR = b"0.067 0.067 0.067 rg"
 LABEL_COLOUR = b"0.2 0.2 0.2 rg"
 RULE_COLOUR = b"0.533 0.533 0.533 RG"
 
 
-# --- the font -----------------------------------------------------------------------------------
-
-
-def _checksum(data: bytes) -> int:
-    data += b"\0" * (-len(data) % 4)
-    return sum(struct.unpack(f">{len(data) // 4}I", data)) & 0xFFFFFFFF
-
-
-SUBSETS_KEPT = 64  # per font and process; a subset of DejaVu Sans is ~20-40 KB
-
-
-class TrueTypeFont:
-    """A glyf-based TrueType font: metrics for layout and subsets for embedding."""
-
-    # Tables a PDF viewer needs of an embedded CIDFontType2 (cmap is not: CIDs are glyph ids).
-    KEEP = ("head", "hhea", "maxp", "hmtx", "loca", "glyf", "cvt ", "fpgm", "prep", "OS/2")
-
-    def __init__(self, data: bytes, name: str):
-        from fontTools.ttLib import TTFont
-
-        self.data = data
-        self.name = name
-        self._subsets: dict[frozenset[int], tuple[bytes, int, dict[int, int]]] = {}
-        self.tables: dict[str, bytes] = {}
-        count = struct.unpack_from(">H", data, 4)[0]
-        for i in range(count):
-            tag, _sum, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
-            self.tables[tag.decode("latin-1")] = data[offset : offset + length]
-        head = self.tables["head"]
-        self.units = struct.unpack_from(">H", head, 18)[0]
-        self.bbox = struct.unpack_from(">4h", head, 36)
-        long_loca = struct.unpack_from(">h", head, 50)[0] == 1
-        self.glyph_count = n = struct.unpack_from(">H", self.tables["maxp"], 4)[0]
-        hhea = self.tables["hhea"]
-        self.ascent, self.descent = struct.unpack_from(">hh", hhea, 4)
-        metrics_count = struct.unpack_from(">H", hhea, 34)[0]
-        hmtx = self.tables["hmtx"]
-        metrics = list(struct.iter_unpack(">Hh", hmtx[: 4 * metrics_count]))
-        extra = struct.unpack_from(f">{n - metrics_count}h", hmtx, 4 * metrics_count)
-        self.advances = [m[0] for m in metrics] + [metrics[-1][0]] * (n - metrics_count)
-        self.lsbs = [m[1] for m in metrics] + list(extra)
-        self.widths = [round(a * 1000 / self.units) for a in self.advances]
-        loca = self.tables["loca"]
-        if long_loca:
-            self.offsets = list(struct.unpack(f">{n + 1}I", loca[: 4 * (n + 1)]))
+def write_pdfa(document: model.Document) -> bytes:
+    """The document as a tagged PDF/A-3b."""
+    names = [attachment.filename for attachment in document.attachments]
+    if len(set(names)) != len(names):
+        raise ValueError("attachment file names must be unique")
+    layout = _Layout(title=document.title, lang=document.lang)
+    for block in document.blocks:
+        if isinstance(block, model.Heading):
+            (layout.heading1 if block.level == 1 else layout.heading2)(block.text)
+        elif isinstance(block, model.Paragraph):
+            layout.paragraph(block.text)
+        elif isinstance(block, model.Table):
+            layout.table(block.rows)
         else:
-            self.offsets = [2 * v for v in struct.unpack(f">{n + 1}H", loca[: 2 * (n + 1)])]
-        self.italic_angle = struct.unpack_from(">i", self.tables["post"], 4)[0] / 65536
-        font = TTFont(io.BytesIO(data), lazy=True)
-        ids = font.getReverseGlyphMap()
-        self.cmap: dict[int, int] = {cp: ids[g] for cp, g in font.getBestCmap().items()}
-        self.fallback = self.cmap.get(0xFFFD, 0)
-        # Cap height: OS/2 has it from version 2 on; else the top of "H".
-        os2 = self.tables.get("OS/2", b"")
-        if len(os2) >= 90 and struct.unpack_from(">H", os2, 0)[0] >= 2:
-            self.cap_height = struct.unpack_from(">h", os2, 88)[0]
-        else:
-            h = self.offsets[self.cmap.get(ord("H"), 0)]
-            self.cap_height = struct.unpack_from(">h", self.tables["glyf"], h + 8)[0]
-        self._words: dict[str, tuple[list[int], int]] = {}
-
-    def scale(self, value: float) -> int:
-        return round(value * 1000 / self.units)
-
-    def glyphs(self, text: str) -> list[int]:
-        cmap, fallback = self.cmap, self.fallback
-        return [cmap.get(ord(c), fallback) for c in text]
-
-    def word(self, text: str) -> tuple[list[int], int]:
-        """Glyphs and width (1/1000 em) of a word; remembered, as labels and values repeat."""
-        found = self._words.get(text)
-        if found is None:
-            if len(self._words) > 20000:
-                self._words.clear()
-            glyphs = self.glyphs(text)
-            widths = self.widths
-            found = self._words[text] = (glyphs, sum(widths[g] for g in glyphs))
-        return found
-
-    def width(self, glyphs: list[int], size: float) -> float:
-        widths = self.widths
-        return sum(widths[g] for g in glyphs) * size / 1000
-
-    def subset_compressed(self, used: frozenset[int]) -> tuple[bytes, int, dict[int, int]]:
-        """``subset`` compressed for a PDF stream, with the uncompressed length. Kept per set
-        of glyphs: receipts of one form use nearly the same characters, and subsetting plus
-        compressing was a tenth of the receipt's time."""
-        found = self._subsets.get(used)
-        if found is None:
-            program, new_ids = self.subset(set(used))
-            found = (zlib.compress(program, 6), len(program), new_ids)
-            if len(self._subsets) >= SUBSETS_KEPT:
-                self._subsets.clear()
-            self._subsets[used] = found
-        return found
-
-    def subset(self, used: set[int]) -> tuple[bytes, dict[int, int]]:
-        """A font with only the glyphs ``used`` (and the components of composite glyphs),
-        renumbered from 0 (.notdef), and the map from old to new glyph ids."""
-        glyf, offsets, n = self.tables["glyf"], self.offsets, self.glyph_count
-        keep: set[int] = set()
-        components: dict[int, list[int]] = {}  # composite glyph → byte positions of its parts
-        todo = [0, *used]
-        while todo:
-            gid = todo.pop()
-            if gid in keep or gid >= n:
-                continue
-            keep.add(gid)
-            start, end = offsets[gid], offsets[gid + 1]
-            if end - start >= 10 and struct.unpack_from(">h", glyf, start)[0] < 0:
-                pos = start + 10
-                positions = components[gid] = []
-                while True:
-                    flags, component = struct.unpack_from(">HH", glyf, pos)
-                    positions.append(pos + 2 - start)
-                    todo.append(component)
-                    pos += 4 + (4 if flags & 1 else 2)
-                    if flags & 0x08:
-                        pos += 2
-                    elif flags & 0x40:
-                        pos += 4
-                    elif flags & 0x80:
-                        pos += 8
-                    if not flags & 0x20:
-                        break
-        order = sorted(keep)
-        new_ids = {gid: new for new, gid in enumerate(order)}
-        new_glyf = bytearray()
-        loca: list[int] = []
-        hmtx: list[int] = []
-        for gid in order:
-            loca.append(len(new_glyf))
-            data = glyf[offsets[gid] : offsets[gid + 1]]
-            if gid in components:
-                data = bytearray(data)
-                for pos in components[gid]:
-                    old = struct.unpack_from(">H", data, pos)[0]
-                    struct.pack_into(">H", data, pos, new_ids[old])
-            new_glyf += data
-            new_glyf += b"\0" * (-len(new_glyf) % 4)
-            hmtx += (self.advances[gid], self.lsbs[gid])
-        loca.append(len(new_glyf))
-        count = len(order)
-        head = bytearray(self.tables["head"])
-        struct.pack_into(">I", head, 8, 0)
-        struct.pack_into(">h", head, 50, 1)  # long loca
-        hhea = bytearray(self.tables["hhea"])
-        struct.pack_into(">H", hhea, 34, count)  # every glyph has its own metrics
-        maxp = bytearray(self.tables["maxp"])
-        struct.pack_into(">H", maxp, 4, count)
-        tables = {tag: self.tables[tag] for tag in self.KEEP if tag in self.tables} | {
-            "head": bytes(head),
-            "hhea": bytes(hhea),
-            "maxp": bytes(maxp),
-            "hmtx": struct.pack(">" + "Hh" * count, *hmtx),
-            "loca": struct.pack(f">{count + 1}I", *loca),
-            "glyf": bytes(new_glyf),
-            "post": b"\x00\x03\x00\x00" + self.tables["post"][4:32],  # no glyph names
-        }
-        return _sfnt(tables), new_ids
-
-
-def _sfnt(tables: dict[str, bytes]) -> bytes:
-    tags = sorted(tables)
-    count = len(tags)
-    selector = count.bit_length() - 1
-    search_range = 16 * 2**selector
-    header = struct.pack(
-        ">IHHHH", 0x00010000, count, search_range, selector, count * 16 - search_range
-    )
-    offset = 12 + 16 * count
-    directory, body, head_at = bytearray(), bytearray(), 0
-    for tag in tags:
-        data = tables[tag]
-        if tag == "head":
-            head_at = offset + len(body)
-        directory += struct.pack(
-            ">4sIII", tag.encode("latin-1"), _checksum(data), offset + len(body), len(data)
-        )
-        body += data + b"\0" * (-len(data) % 4)
-    font = bytearray(header + directory + body)
-    struct.pack_into(">I", font, head_at + 8, (0xB1B0AFBA - _checksum(bytes(font))) & 0xFFFFFFFF)
-    return bytes(font)
-
-
-@cache
-def font(name: str) -> TrueTypeFont:
-    """Loaded once per process."""
-    return TrueTypeFont((FONT_DIR / f"{name}.ttf").read_bytes(), name)
+            raise TypeError(f"not a block: {block!r}")
+    return layout.pdf(created=document.created, attachments=document.attachments)
 
 
 @cache
@@ -250,12 +82,6 @@ def _srgb_profile() -> bytes:
 
 
 # --- the document -------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    label: str
-    value: str
 
 
 @dataclass
@@ -279,12 +105,12 @@ class _Style:
     colour: bytes = TEXT_COLOUR
 
 
-BODY = _Style("DejaVuSans", 10)
-LABEL = _Style("DejaVuSans", 10, LABEL_COLOUR)
-H1 = _Style("DejaVuSans-Bold", 16)
-H2 = _Style("DejaVuSans-Bold", 12)
-FOOTER = _Style("DejaVuSans", 8)
-FONT_KEYS = {"DejaVuSans": "F1", "DejaVuSans-Bold": "F2"}
+BODY = _Style(REGULAR, 10)
+LABEL = _Style(REGULAR, 10, LABEL_COLOUR)
+H1 = _Style(BOLD, 16)
+H2 = _Style(BOLD, 12)
+FOOTER = _Style(REGULAR, 8)
+FONT_KEYS = {REGULAR: "F1", BOLD: "F2"}
 
 
 def _normalise(text: str) -> str:
@@ -293,42 +119,51 @@ def _normalise(text: str) -> str:
 
 def wrap(text: str, style: _Style, width: float) -> list[list[int]]:
     """Glyph lines of ``text`` no wider than ``width``: broken at spaces, words longer than a
-    line by character; line breaks of the text are kept."""
+    line by character; line breaks of the text are kept.
+
+    Linear in the length of the text: every glyph is looked at a bounded number of times and
+    copied once into its line (lines grow in place; a long word is cut by index, not by
+    copying its rest for every line, which made a 1,000,000-character answer take 30 s).
+    """
     face = font(style.font)
+    widths = face.widths
     scale = style.size / 1000
     limit = width / scale  # in 1/1000 em
     space_glyphs, space = face.word(" ")
     lines: list[list[int]] = []
     for paragraph in _normalise(text).split("\n"):
-        line: list[int] = []
+        line: list[int] = []  # always a fresh list: face.word's glyphs are shared
         line_width = 0
         for word in paragraph.split(" "):
             glyphs, word_width = face.word(word)
             gap = space if line else 0
             if line_width + gap + word_width <= limit:
-                line = line + space_glyphs + glyphs if line else list(glyphs)
+                if line:
+                    line += space_glyphs
+                line += glyphs
                 line_width += gap + word_width
                 continue
             if line:
                 lines.append(line)
                 line, line_width = [], 0
+            start, count = 0, len(glyphs)
             while word_width > limit:  # a word longer than the line: break it anywhere
-                taken, taken_width = 0, 0
-                while taken < len(glyphs):
-                    w = face.widths[glyphs[taken]]
-                    if taken and taken_width + w > limit:
+                end, taken_width = start, 0
+                while end < count:
+                    w = widths[glyphs[end]]
+                    if end > start and taken_width + w > limit:
                         break
                     taken_width += w
-                    taken += 1
-                lines.append(list(glyphs[:taken]))
-                glyphs = glyphs[taken:]
+                    end += 1
+                lines.append(glyphs[start:end])
+                start = end
                 word_width -= taken_width
-            line, line_width = list(glyphs), word_width
+            line, line_width = glyphs[start:], word_width
         lines.append(line)
     return lines
 
 
-class Document:
+class _Layout:
     """Add blocks top to bottom, then ``pdf()``."""
 
     def __init__(self, *, title: str, lang: str):
@@ -450,7 +285,7 @@ class Document:
             "H2", text, H2, before=6 * MM, after=2 * MM, rule=True, keep_with=first_row
         )
 
-    def table(self, rows: list[Row]) -> None:
+    def table(self, rows) -> None:
         table = _Element("Table", self.root)
         self.root.kids.append(table)
         line_height = BODY.size * LINE_HEIGHT
@@ -513,7 +348,7 @@ class Document:
             self.pages.pop()
             page.ops.append(b"EMC")
 
-    def pdf(self, *, created) -> bytes:
+    def pdf(self, *, created, attachments=()) -> bytes:
         """The PDF/A-3b; ``created`` is an aware datetime."""
         self._footer()
         out = _Writer()
@@ -597,13 +432,29 @@ class Document:
             b"/Type/Metadata/Subtype/XML",
             compress=False,
         )
+        stamp = _pdf_string(_pdf_date(created))
+        files = b""
+        if attachments:
+            # PDF/A-3: every embedded file has a MIME type, a modification date and its
+            # relationship to the document, and is listed in the catalog's /AF.
+            specs = [_embed(out, attachment, stamp) for attachment in attachments]
+            # A name tree is sorted by the bytes of its keys (PDFDocEncoding or UTF-16BE).
+            ordered = [
+                spec
+                for _key, spec in sorted(
+                    zip((_string_bytes(a.filename) for a in attachments), specs, strict=True)
+                )
+            ]
+            files = b"/Names <</EmbeddedFiles <</Names [%s]>> >>/AF [%s]" % (
+                b" ".join(b"%s %s" % spec for spec in ordered),
+                b" ".join(ref for _name, ref in specs),
+            )
         out.set(
             catalog,
             b"<</Type/Catalog/Pages %s/Lang %s/MarkInfo <</Marked true>>/StructTreeRoot %s"
-            b"/ViewerPreferences <</DisplayDocTitle true>>/Metadata %s/OutputIntents [%s]>>"
-            % (pages_ref, _pdf_string(self.lang), struct_root, metadata, intent),
+            b"/ViewerPreferences <</DisplayDocTitle true>>/Metadata %s/OutputIntents [%s]%s>>"
+            % (pages_ref, _pdf_string(self.lang), struct_root, metadata, intent, files),
         )
-        stamp = _pdf_string(_pdf_date(created))
         info = out.add(
             b"<</Title %s/Producer %s/CreationDate %s/ModDate %s>>"
             % (_pdf_string(self.title), _pdf_string(PRODUCER), stamp, stamp)
@@ -702,6 +553,52 @@ class _Writer:
             )
         )
         return body + xref + trailer
+
+
+def _embed(out: _Writer, attachment: model.Attachment, stamp: bytes) -> tuple[bytes, bytes]:
+    """The embedded file and its file specification: (name as PDF string, reference)."""
+    data = attachment.data
+    stream = out.stream(
+        data,
+        b"/Type/EmbeddedFile/Subtype %s/Params <</Size %d/ModDate %s/CheckSum <%s>>>"
+        % (
+            _pdf_name(attachment.mime_type),
+            len(data),
+            stamp,
+            hashlib.md5(data, usedforsecurity=False).hexdigest().encode(),
+        ),
+    )
+    name = _pdf_string(attachment.filename)
+    ascii_name = _pdf_string(
+        attachment.filename.encode("ascii", "replace").decode().replace("?", "_")
+    )
+    spec = out.add(
+        b"<</Type/Filespec/F %s/UF %s/Desc %s/AFRelationship/%s/EF <</F %s/UF %s>> >>"
+        % (
+            ascii_name,
+            name,
+            _pdf_string(attachment.description),
+            attachment.relationship.encode(),
+            stream,
+            stream,
+        )
+    )
+    return name, spec
+
+
+def _pdf_name(text: str) -> bytes:
+    """A PDF name object: bytes outside the regular characters written as #xx."""
+    return b"/" + b"".join(
+        bytes([c]) if 0x21 <= c <= 0x7E and c not in b"#()<>[]{}/%" else b"#%02X" % c
+        for c in text.encode()
+    )
+
+
+def _string_bytes(text: str) -> bytes:
+    """The bytes ``_pdf_string`` stands for."""
+    if text.isascii() and text.isprintable():
+        return text.encode("ascii")
+    return b"\xfe\xff" + text.encode("utf-16-be")
 
 
 def _pdf_string(text: str) -> bytes:
