@@ -55,7 +55,8 @@ def contributions() -> Contributions:
                     "your case. The content is only shown after login."
                 ),
                 data_categories=_(
-                    "E-mail address or phone number, event, reference number, time and delivery status."
+                    "E-mail address or phone number, event, reference number, time and delivery "
+                    "status."
                 ),
                 legal_basis=_("Art. 6 (1) (e) GDPR."),
                 retention=_("Deleted with your account, otherwise kept with the case."),
