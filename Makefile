@@ -48,9 +48,10 @@ test: .venv/.synced ## Run the whole test suite (SQLite unless DATABASE_URL is s
 test-fast: .venv/.synced ## Tests without the browser and multi-process stack tests
 	.venv/bin/pytest -m "not browser and not stack" $(PYTEST_ARGS)
 
-lint: .venv/.synced ## ruff check and format check
+lint: .venv/.synced ## ruff check, format check and the layering contracts (import-linter)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 
 fmt: .venv/.synced ## Format and autofix
 	.venv/bin/ruff format .

@@ -24,7 +24,8 @@ def check_cache() -> None:
 def check_broker() -> str | None:
     if not settings.CELERY_BROKER_URL:
         return "in-process"
-    from revier.config.celery import app
+    # The Revier app is the current one (revier.config sets it up with the settings).
+    from celery import current_app as app
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
