@@ -4,15 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
-from revier.accounts.models import StaffRole, User
+from revier.accounts.models import User
 from revier.accounts.selectors import staff_list
+from revier.core import kit
 from revier.core.audit import audit_log
 from revier.tenancy.api_scope import HasMunicipalityPerm, MunicipalityAPIMixin
 
 
 class StaffFilterSerializer(serializers.Serializer):
     role = serializers.ChoiceField(
-        choices=StaffRole.Role.choices,
+        choices=kit.role_choices(),
         required=False,
         help_text=_("Only people holding this role."),
     )
@@ -35,7 +36,7 @@ class StaffSerializer(serializers.ModelSerializer):
         OpenApiParameter(
             "role",
             str,
-            enum=StaffRole.Role.values,
+            enum=[role.key for role in kit.roles()],
             description="Only people holding this role.",
         ),
     ],

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from revier.accounts.models import Membership, Organisation, StaffRole, User
+from revier.core import kit
 from revier.core.audit import audit_log
 from revier.core.mail import send_templated_mail
 
@@ -66,7 +67,7 @@ def staff_role_grant(*, municipality, user: User, role: str, actor: User | None,
     """Give ``user`` a role in ``municipality``. ``actor`` None means the platform (demo, CLI)."""
     if actor is not None:
         _require_staff_manager(municipality=municipality, actor=actor)
-    if role not in StaffRole.Role.values:
+    if kit.role(role) is None:  # the roles the modules declare
         raise ValidationError({"role": _("Unknown role: %(role)s") % {"role": role}})
     try:
         with transaction.atomic():
@@ -186,7 +187,7 @@ def staff_invite(
         )
         set_password_url = request.build_absolute_uri(path) if request else path
     login_path = reverse("account_login")
-    role_labels = [str(StaffRole.Role(role).label) for role in sorted(set(roles))]
+    role_labels = [str(kit.role(role).label) for role in sorted(set(roles)) if kit.role(role)]
     send_templated_mail(
         template="accounts/email/staff_invitation",
         context={
