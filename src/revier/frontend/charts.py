@@ -167,7 +167,7 @@ PATTERN_PATHS = {
     "crosshatch": "M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4 M-2,6 l4,4 M0,0 l8,8 M6,-2 l4,4",
     "vertical": "M2,0 v8 M6,0 v8",
 }
-SHAPES = ("circle", "square", "triangle", "diamond", "triangle-down", "circle")
+SHAPES = ("circle", "square", "triangle", "diamond", "triangle-down", "plus")
 
 
 def svg_number(value: float) -> str:
@@ -442,6 +442,20 @@ def _marker(shape: str, x: float, y: float) -> str:
         "triangle": [(0, -r - 1), (r + 1, r), (-r - 1, r)],
         "triangle-down": [(0, r + 1), (r + 1, -r), (-r - 1, -r)],
         "diamond": [(0, -r - 1), (r + 1, 0), (0, r + 1), (-r - 1, 0)],
+        "plus": [
+            (-2, -r - 1),
+            (2, -r - 1),
+            (2, -2),
+            (r + 1, -2),
+            (r + 1, 2),
+            (2, 2),
+            (2, r + 1),
+            (-2, r + 1),
+            (-2, 2),
+            (-r - 1, 2),
+            (-r - 1, -2),
+            (-2, -2),
+        ],
     }.get(shape, [])
     return " ".join(f"{svg_number(x + dx)},{svg_number(y + dy)}" for dx, dy in corners)
 
