@@ -7,7 +7,7 @@ import re
 
 import lxml.html
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.cases.conftest import INBOX, make_case
 
@@ -40,39 +40,44 @@ def test_dashboard_chart_in_german(client, zeitz, worker, settings):
     assert response.status_code == 200
     weeks = response.context["weeks"]
     page = lxml.html.fromstring(response.content.decode())
-    (svg,) = page.xpath("//main//svg[@role='img']")
-
-    # every coordinate is a plain number: no "236,0", no "1.000"
-    checked = 0
-    for element in svg.iter():
-        for name in GEOMETRY:
-            if name in element.attrib:
-                assert NUMBER.match(element.attrib[name]), (element.tag, name, element.attrib)
-                checked += 1
-    assert checked > 50
-    assert re.fullmatch(r"0 0 \d+ \d+", svg.attrib["viewbox"])
-
-    # one bar per value that is not zero, in week order, its title naming the number
     values = [(s, w[s]) for w in weeks for s in SERIES if w[s]]
     assert values == [("open", 1), ("open", 2), ("overdue", 1), ("closed", 1)]
-    rects = svg.xpath(".//g[@class='revier-chart__marks']/rect")
-    assert len(rects) == len(values)
-    assert [r.xpath("string(title)").rsplit(": ", 1)[1] for r in rects] == [
-        str(v) for _, v in values
-    ]
-    assert "noch offen" in rects[0].xpath("string(title)")
-    # heights in proportion to the values: two open cases stand twice as high as one
-    heights = [float(r.get("height")) for r in rects]
-    assert heights[1] == pytest.approx(2 * heights[0], abs=0.2)
-    assert heights[0] == heights[2] == heights[3]
-    # and the bars stand on the baseline
-    baseline = float(svg.xpath(".//g[@class='revier-chart__x-axis']/line/@y1")[0])
-    for rect in rects:
-        assert float(rect.get("y")) + float(rect.get("height")) == pytest.approx(baseline, abs=0.1)
+    drawings = page.xpath("//main//svg[@role='img']")
+    assert len(drawings) == 2  # wide and compact; the stylesheet shows one
+    for svg, shown in zip(drawings, (weeks, weeks[1::2]), strict=True):
+        # every coordinate is a plain number: no "236,0", no "1.000"
+        checked = 0
+        for element in svg.iter():
+            for name in GEOMETRY:
+                if name in element.attrib:
+                    assert NUMBER.match(element.attrib[name]), (element.tag, name, element.attrib)
+                    checked += 1
+        assert checked > 50
+        assert re.fullmatch(r"0 0 \d+ \d+", svg.attrib["viewbox"])
 
-    # the x axis names the calendar weeks
-    labels = svg.xpath(".//g[@class='revier-chart__x-axis']/text/text()")
-    assert labels[:12] == [str(w["week"].isocalendar().week) for w in weeks]
+        # one bar per value that is not zero, in week order, its title naming the number
+        rects = svg.xpath(".//g[@class='revier-chart__marks']/rect")
+        assert len(rects) == len(values)
+        assert [r.xpath("string(title)").rsplit(": ", 1)[1] for r in rects] == [
+            str(v) for _, v in values
+        ]
+        assert "noch offen" in rects[0].xpath("string(title)")
+        # heights in proportion to the values: two open cases stand twice as high as one
+        heights = [float(r.get("height")) for r in rects]
+        assert heights[1] == pytest.approx(2 * heights[0], abs=0.2)
+        assert heights[0] == heights[2] == heights[3]
+        # and the bars stand on the baseline
+        baseline = float(svg.xpath(".//g[@class='revier-chart__x-axis']/line/@y1")[0])
+        for rect in rects:
+            bottom = float(rect.get("y")) + float(rect.get("height"))
+            assert bottom == pytest.approx(baseline, abs=0.1)
+
+        # the x axis names the calendar weeks (where room is short every other one, always the
+        # current one), and says so
+        labels = svg.xpath(".//g[@class='revier-chart__x-axis']/text/text()")
+        assert labels == [str(w["week"].isocalendar().week) for w in shown] + [
+            translation.gettext("Calendar week")
+        ]
 
     # the data table: the same numbers, the week as a date people read
     (table,) = page.xpath("//main//details//table")

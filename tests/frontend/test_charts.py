@@ -83,28 +83,28 @@ def test_svg_number_is_never_localised(german):
 
 def test_zero_data_draws_no_bar_but_an_axis_and_a_table():
     chart = _bars([0, 0, 0])
-    assert chart.bars == []
-    assert [t.value for t in chart.ticks] == [0, 1]
-    assert chart.baseline == chart.bottom == "248"
+    assert chart.wide.bars == []
+    assert [t.value for t in chart.wide.ticks] == [0, 1]
+    assert chart.wide.baseline == chart.wide.bottom == "248"
     assert [row.cells for row in chart.table_rows] == [["0"], ["0"], ["0"]]
 
 
 def test_empty_categories_give_an_empty_chart():
     chart = _bars([])
-    assert chart.bars == [] and chart.table_rows == [] and chart.x_labels == []
+    assert chart.wide.bars == [] and chart.table_rows == [] and chart.wide.x_labels == []
 
 
 def test_one_value_fills_the_plot_to_its_tick():
     chart = _bars([0, 4, 0])
-    (bar,) = chart.bars
-    assert [t.value for t in chart.ticks] == [0, 1, 2, 3, 4]
+    (bar,) = chart.wide.bars
+    assert [t.value for t in chart.wide.ticks] == [0, 1, 2, 3, 4]
     # the value equals the top tick: the bar runs from the baseline to the top of the plot
-    assert bar.y == chart.top == "16"
-    assert float(bar.y) + float(bar.height) == float(chart.baseline)
+    assert bar.y == chart.wide.top == "16"
+    assert float(bar.y) + float(bar.height) == float(chart.wide.baseline)
     # centred in the middle of three slots
-    slot = (float(chart.right) - float(chart.left)) / 3
+    slot = (float(chart.wide.right) - float(chart.wide.left)) / 3
     centre = float(bar.x) + float(bar.width) / 2
-    assert abs(centre - (float(chart.left) + 1.5 * slot)) < 0.2
+    assert abs(centre - (float(chart.wide.left) + 1.5 * slot)) < 0.2
     assert bar.title == "Woche 2, A: 4"
 
 
@@ -116,8 +116,8 @@ def test_grouped_bars_sit_side_by_side_with_their_own_heights():
         series=[Series("A", [2, 8]), Series("B", [4, 0]), Series("Total", [6, 8], drawn=False)],
         category_heading="Woche",
     )
-    assert [(b.series, b.value) for b in chart.bars] == [(0, 2), (1, 4), (0, 8)]
-    a, b, _ = chart.bars
+    assert [(b.series, b.value) for b in chart.wide.bars] == [(0, 2), (1, 4), (0, 8)]
+    a, b, _ = chart.wide.bars
     assert float(a.x) + float(a.width) < float(b.x)
     assert float(b.height) == pytest.approx(2 * float(a.height), abs=0.2)
     # the undrawn series has no key and no bar, but its column in the table
@@ -128,28 +128,28 @@ def test_grouped_bars_sit_side_by_side_with_their_own_heights():
 
 def test_a_tiny_value_still_shows_and_grows_from_the_baseline():
     chart = _bars([1, 100_000])
-    tiny = chart.bars[0]
+    tiny = chart.wide.bars[0]
     assert tiny.height == "1"
-    assert float(tiny.y) + 1 == float(chart.baseline)
+    assert float(tiny.y) + 1 == float(chart.wide.baseline)
 
 
 def test_large_values_get_grouped_tick_labels_and_plain_coordinates(german):
     chart = _bars([1_234_567, 3])
-    assert [t.label for t in chart.ticks][-2:] == ["1.000.000", "1.250.000"]
+    assert [t.label for t in chart.wide.ticks][-2:] == ["1.000.000", "1.250.000"]
     assert chart.table_rows[0].cells == ["1.234.567"]
-    assert chart.bars[0].title == "Woche 1, A: 1.234.567"
+    assert chart.wide.bars[0].title == "Woche 1, A: 1.234.567"
     # the left margin grows with the widest tick label
-    assert float(chart.left) > float(_bars([3]).left) + 40
-    for bar in chart.bars:
+    assert float(chart.wide.left) > float(_bars([3]).wide.left) + 40
+    for bar in chart.wide.bars:
         assert all(NUMBER.match(v) for v in (bar.x, bar.y, bar.width, bar.height))
 
 
 def test_negative_values_hang_below_the_zero_line():
     chart = _bars([-3, 6])
-    down, up = chart.bars
-    assert float(chart.baseline) < float(chart.bottom)
-    assert down.y == chart.baseline
-    assert float(up.y) + float(up.height) == pytest.approx(float(chart.baseline), abs=0.1)
+    down, up = chart.wide.bars
+    assert float(chart.wide.baseline) < float(chart.wide.bottom)
+    assert down.y == chart.wide.baseline
+    assert float(up.y) + float(up.height) == pytest.approx(float(chart.wide.baseline), abs=0.1)
 
 
 def test_stacked_bars_add_up():
@@ -163,17 +163,17 @@ def test_stacked_bars_add_up():
         total_heading="Summe",
     )
     # the axis covers the largest sum (10), not the largest value (5)
-    assert chart.ticks[-1].value == 10
-    first = [b for b in chart.bars if b.title.startswith("Woche 1")]
+    assert chart.wide.ticks[-1].value == 10
+    first = [b for b in chart.wide.bars if b.title.startswith("Woche 1")]
     assert [b.value for b in first] == [3, 5, 2]
     # each segment starts where the one below it ends, all in one column
     for below, above in itertools.pairwise(first):
         assert float(above.y) + float(above.height) == pytest.approx(float(below.y), abs=0.15)
         assert above.x == below.x and above.width == below.width
-    assert float(first[0].y) + float(first[0].height) == float(chart.baseline)
-    assert first[-1].y == chart.top  # 10 of 10
+    assert float(first[0].y) + float(first[0].height) == float(chart.wide.baseline)
+    assert first[-1].y == chart.wide.top  # 10 of 10
     # a zero draws no segment
-    assert [b.value for b in chart.bars if b.title.startswith("Woche 2")] == [2, 1]
+    assert [b.value for b in chart.wide.bars if b.title.startswith("Woche 2")] == [2, 1]
     assert chart.table_headers[-1] == "Summe"
     assert [r.cells for r in chart.table_rows] == [["3", "5", "2", "10"], ["0", "2", "1", "3"]]
 
@@ -186,11 +186,11 @@ def test_line_chart_has_a_point_per_category_and_distinct_markers(german):
         series=[Series("A", [1.5, 2.5, 0.5]), Series("B", [0, 1, 2])],
         category_heading="Monat",
     )
-    a, b = chart.lines
+    a, b = chart.wide.lines
     assert len(a.markers) == 3 and POINTS.match(a.points) and POINTS.match(b.points)
-    assert [t.value for t in chart.ticks] == [0, 0.5, 1, 1.5, 2, 2.5]
-    assert a.markers[1].y == chart.top  # 2.5 is the top tick
-    assert b.markers[0].y == chart.baseline
+    assert [t.value for t in chart.wide.ticks] == [0, 0.5, 1, 1.5, 2, 2.5]
+    assert a.markers[1].y == chart.wide.top  # 2.5 is the top tick
+    assert b.markers[0].y == chart.wide.baseline
     assert {m.shape for m in a.markers} == {"circle"}
     assert {m.shape for m in b.markers} == {"square"}
     assert POINTS.match(b.markers[0].points) and len(b.markers[0].points.split()) == 4
@@ -199,8 +199,23 @@ def test_line_chart_has_a_point_per_category_and_distinct_markers(german):
 
 def test_many_categories_label_only_every_nth():
     chart = _bars(list(range(40)))
-    assert len(chart.x_labels) == 14
-    assert [x.label for x in chart.x_labels[:3]] == ["1", "4", "7"]
+    assert len(chart.wide.x_labels) == 20
+    assert [x.label for x in chart.wide.x_labels[:3]] == ["2", "4", "6"]
+    assert chart.wide.x_labels[-1].label == "40"  # the latest is always labelled
+    assert len(chart.compact.x_labels) == 10
+    assert [x.label for x in chart.compact.x_labels[:3]] == ["4", "8", "12"]
+    twelve = _bars(list(range(12)))
+    assert len(twelve.wide.x_labels) == 12 and len(twelve.compact.x_labels) == 12
+
+
+def test_compact_drawing_has_the_same_bars_in_less_room():
+    chart = _bars([0, 4, 2])
+    wide, compact = chart.plots
+    assert (wide.layout, compact.layout) == ("wide", "compact")
+    assert [b.value for b in wide.bars] == [b.value for b in compact.bars] == [4, 2]
+    assert [t.label for t in wide.ticks] == [t.label for t in compact.ticks]
+    assert float(compact.right) == 344 and float(wide.right) == 744
+    assert compact.bars[0].y == compact.top
 
 
 @pytest.mark.parametrize(
@@ -268,21 +283,28 @@ def test_rendered_bar_chart_under_german_formatting(german):
         y_label="Vorgänge",
     )
     page = _render(chart)
-    (svg,) = page.xpath("//svg[@role='img']")
-    _assert_machine_numbers(svg)
-    assert svg.attrib["aria-labelledby"] == "cases-title"
-    assert svg.attrib["aria-describedby"] == "cases-desc"
-    assert page.xpath("//svg[@role='img']/title")[0].text == "Vorgänge"
-    assert page.xpath("//svg[@role='img']/desc")[0].text == "Balken je Woche."
+    wide, compact = page.xpath("//svg[@role='img']")
+    assert "revier-chart__svg--wide" in wide.get("class")
+    assert "revier-chart__svg--compact" in compact.get("class")
+    assert (wide.get("viewbox"), compact.get("viewbox")) == ("0 0 760 300", "0 0 360 260")
+    for svg, layout in ((wide, "wide"), (compact, "compact")):
+        _assert_machine_numbers(svg)
+        assert svg.get("aria-labelledby") == f"cases-{layout}-title"
+        assert svg.get("aria-describedby") == "cases-desc"
+        assert svg.xpath("./title")[0].text == "Vorgänge"
+        assert svg.xpath("./title/@id") == [f"cases-{layout}-title"]
+        assert svg.xpath("./desc")[0].text == "Balken je Woche."
+        rects = svg.xpath(".//g[@class='revier-chart__marks']/rect")
+        assert len(rects) == 4  # one per value that is not zero
+        # the second series is patterned
+        patterned = [r for r in rects if r.get("fill")]
+        assert [r.get("fill") for r in patterned] == ["url(#cases-pattern-1)"] * 2
+        texts = [t.text for t in svg.xpath(".//text")]
+        assert "1.250" in texts and "Kalenderwoche" in texts and "Vorgänge" in texts
     assert page.get_element_by_id("cases-desc").text == "Balken je Woche."
-    rects = svg.xpath(".//g[@class='revier-chart__marks']/rect")
-    assert len(rects) == 4  # one per value that is not zero
-    # the second series is patterned, and the pattern exists
-    patterned = [r for r in rects if r.get("fill")]
-    assert [r.get("fill") for r in patterned] == ["url(#cases-pattern-1)"] * 2
-    assert svg.xpath(".//pattern/@id") == ["cases-pattern-1"]
-    texts = [t.text for t in svg.xpath(".//text")]
-    assert "1.250" in texts and "Kalenderwoche" in texts and "Vorgänge" in texts
+    # the pattern is defined once, outside both drawings (which may be hidden)
+    assert page.xpath("//pattern/@id") == ["cases-pattern-1"]
+    assert page.xpath("//pattern/ancestor::svg/@class") == ["revier-chart__defs"]
     legend = [li.text_content() for li in page.xpath("//ul[@class='revier-chart__legend']/li")]
     assert legend == ["Offen", "Erledigt"]
     table = page.xpath("//details//table")[0]
@@ -299,8 +321,9 @@ def test_rendered_line_chart_under_german_formatting(german):
         category_heading="Monat",
     )
     page = _render(chart)
-    (svg,) = page.xpath("//svg[@role='img']")
+    svg, compact = page.xpath("//svg[@role='img']")
     _assert_machine_numbers(svg)
+    _assert_machine_numbers(compact)
     assert len(svg.xpath(".//polyline")) == 2
     assert len(svg.xpath(".//circle")) == 4 and len(svg.xpath(".//polygon")) == 4
     assert [c.text for c in page.xpath("//tbody/tr[1]/td")] == ["0,25", "0"]

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.accounts.forms import apply_service_error
@@ -475,7 +476,9 @@ def _week_chart(weeks: list[dict]) -> charts.Chart:
             charts.Series(_("Received"), column("received"), drawn=False),
             charts.Series(_("of them still open"), column("open"), legend=_("still open")),
             charts.Series(_("of them overdue"), column("overdue"), legend=_("overdue")),
-            charts.Series(_("Closed that week"), column("closed"), legend=_("closed")),
+            charts.Series(
+                _("Closed that week"), column("closed"), legend=pgettext("case status", "closed")
+            ),
         ],
         category_heading=_("Week from"),
         x_label=_("Calendar week"),

@@ -7,6 +7,10 @@ which SVG does not understand, so no coordinate ever passes through the template
 formatting. The numbers people read (axis ticks, the data table) are formatted for the active
 language when the chart is built, so build the chart inside the request.
 
+Each chart is drawn twice, wide and compact; ``charts.css`` shows the one that fits its
+container (a container query), so labels stay readable on a phone without scrolling sideways.
+Only the visible drawing is exposed to assistive technology (the other is ``display: none``).
+
 The CSP forbids style attributes and scripts: colours and patterns come from classes in
 ``revier/charts.css``. Series differ by colour (each at least 3:1 against white, WCAG 1.4.11)
 and by a second trait: a fill pattern for bars, a dash and marker shape for lines; the legend
@@ -21,16 +25,25 @@ from dataclasses import dataclass, field
 
 from django.utils import formats
 
-# The chart's own coordinate system (the viewBox); the SVG scales to its container.
-WIDTH = 760
-HEIGHT = 300
 TOP = 16
 RIGHT = 16
 BOTTOM = 52  # category labels and the x axis title
 FONT = 13  # px in viewBox units, as set in charts.css
 CHAR = 7.5  # approximate width of a digit at FONT
 MAX_SERIES = 6  # colours and patterns in charts.css
-MAX_X_LABELS = 16  # more categories: only every n-th is labelled
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A drawing's own coordinate system (its viewBox); the SVG scales to its container."""
+
+    name: str
+    width: int
+    height: int
+
+
+WIDE = Layout("wide", 760, 300)
+COMPACT = Layout("compact", 360, 260)  # about 1:1 in a phone's 343 px column
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,18 @@ class Line:
     markers: list[Marker]
 
 
+# Second trait beside colour, by series index (see charts.css for the colours).
+PATTERNS = ("", "diagonal", "dots", "horizontal", "crosshatch", "vertical")
+# White strokes over the series colour in an 8 × 8 tile ("dots" draws a circle instead).
+PATTERN_PATHS = {
+    "diagonal": "M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4",
+    "horizontal": "M0,2 h8 M0,6 h8",
+    "crosshatch": "M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4 M-2,6 l4,4 M0,0 l8,8 M6,-2 l4,4",
+    "vertical": "M2,0 v8 M6,0 v8",
+}
+SHAPES = ("circle", "square", "triangle", "diamond", "triangle-down", "plus")
+
+
 @dataclass(frozen=True)
 class SeriesKey:
     """How a drawn series looks: colour class, pattern or marker, legend label."""
@@ -128,13 +153,10 @@ class TableRow:
 
 
 @dataclass
-class Chart:
-    id: str
-    kind: str  # "bar", "stacked" or "line"
-    title: str
-    description: str
-    x_label: str
-    y_label: str
+class Plot:
+    """One drawing of the chart in one layout; every number a string for an SVG attribute."""
+
+    layout: str
     width: str
     height: str
     left: str
@@ -150,24 +172,31 @@ class Chart:
     tick_x: str
     ticks: list[Tick]
     x_labels: list[XLabel]
-    keys: list[SeriesKey]
     bars: list[Bar] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
-    table_headers: list[str] = field(default_factory=list)
-    table_rows: list[TableRow] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    id: str
+    kind: str  # "bar", "stacked" or "line"
+    title: str
+    description: str
+    x_label: str
+    y_label: str
+    keys: list[SeriesKey]
+    plots: list[Plot]
+    table_headers: list[str]
+    table_rows: list[TableRow]
     table_open: bool = False
 
+    @property
+    def wide(self) -> Plot:
+        return self.plots[0]
 
-# Second trait beside colour, by series index (see charts.css for the colours).
-PATTERNS = ("", "diagonal", "dots", "horizontal", "crosshatch", "vertical")
-# White strokes over the series colour in an 8 × 8 tile ("dots" draws a circle instead).
-PATTERN_PATHS = {
-    "diagonal": "M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4",
-    "horizontal": "M0,2 h8 M0,6 h8",
-    "crosshatch": "M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4 M-2,6 l4,4 M0,0 l8,8 M6,-2 l4,4",
-    "vertical": "M2,0 v8 M6,0 v8",
-}
-SHAPES = ("circle", "square", "triangle", "diamond", "triangle-down", "plus")
+    @property
+    def compact(self) -> Plot:
+        return self.plots[1]
 
 
 def svg_number(value: float) -> str:
@@ -241,20 +270,19 @@ def _check(categories: Sequence[Category], series: Sequence[Series]) -> list[Ser
 
 
 class _Frame:
-    """The plot area and the value → y mapping shared by all kinds."""
+    """The plot area of one layout and the value → y mapping."""
 
-    def __init__(self, *, low: float, high: float, integer: bool, n: int, y_label: str):
-        self.ticks = nice_ticks(low, high, integer=integer)
-        self.places = 0 if integer else _decimals(self.ticks[1] - self.ticks[0])
-        self.tick_labels = [_people(t, self.places) for t in self.ticks]
+    def __init__(self, layout: Layout, *, ticks: list[float], places: int, y_label: str, n: int):
+        self.layout = layout
+        self.ticks = ticks
+        self.tick_labels = [_people(t, places) for t in ticks]
         widest = max(len(label) for label in self.tick_labels)
-        self.left = 8 + (22 if y_label else 0) + widest * CHAR + 8
-        self.right = WIDTH - RIGHT
+        self.left = 8 + (FONT + 9 if y_label else 0) + widest * CHAR + 8
+        self.right = layout.width - RIGHT
         self.top = TOP
-        self.bottom = HEIGHT - BOTTOM
-        self.n = max(n, 1)
-        self.slot = (self.right - self.left) / self.n
-        self.low, self.high = self.ticks[0], self.ticks[-1]
+        self.bottom = layout.height - BOTTOM
+        self.slot = (self.right - self.left) / max(n, 1)
+        self.low, self.high = ticks[0], ticks[-1]
 
     def y(self, value: float) -> float:
         span = (self.high - self.low) or 1
@@ -262,6 +290,61 @@ class _Frame:
 
     def centre(self, i: int) -> float:
         return self.left + (i + 0.5) * self.slot
+
+    def plot(self, categories: Sequence[Category]) -> Plot:
+        # label only as many categories as fit side by side with a little room between them
+        widest = max((len(c.label) for c in categories), default=1)
+        room = max(1, int(self.slot * len(categories) // (widest * CHAR + 10)))
+        every = max(1, math.ceil(len(categories) / room))
+        width, height = self.layout.width, self.layout.height
+        return Plot(
+            layout=self.layout.name,
+            width=svg_number(width),
+            height=svg_number(height),
+            left=svg_number(self.left),
+            right=svg_number(self.right),
+            top=svg_number(self.top),
+            baseline=svg_number(self.y(0)),
+            bottom=svg_number(self.bottom),
+            x_label_y=svg_number(self.bottom + FONT + 6),
+            x_title_x=svg_number((self.left + self.right) / 2),
+            x_title_y=svg_number(height - 8),
+            y_title_x=svg_number(8 + FONT),
+            y_title_y=svg_number((self.top + self.bottom) / 2),
+            tick_x=svg_number(self.left - 6),
+            ticks=[
+                Tick(value=t, label=label, y=svg_number(self.y(t)))
+                for t, label in zip(self.ticks, self.tick_labels, strict=True)
+            ],
+            x_labels=[
+                XLabel(label=c.label, x=svg_number(self.centre(i)))
+                for i, c in enumerate(categories)
+                # counted from the last: the latest category is usually the one looked for
+                if (len(categories) - 1 - i) % every == 0
+            ],
+        )
+
+
+def _frames(*, low: float, high: float, integer: bool, n: int, y_label: str) -> list[_Frame]:
+    ticks = nice_ticks(low, high, integer=integer)
+    places = 0 if integer else _decimals(ticks[1] - ticks[0])
+    return [
+        _Frame(layout, ticks=ticks, places=places, y_label=y_label, n=n)
+        for layout in (WIDE, COMPACT)
+    ]
+
+
+def _keys(chart_id: str, drawn: Sequence[Series]) -> list[SeriesKey]:
+    return [
+        SeriesKey(
+            index=i,
+            label=s.legend or s.label,
+            pattern=PATTERNS[i],
+            pattern_id=f"{chart_id}-pattern-{i}" if PATTERNS[i] else "",
+            shape=SHAPES[i],
+        )
+        for i, s in enumerate(drawn)
+    ]
 
 
 def _table(
@@ -287,65 +370,6 @@ def _table(
             )
         )
     return headers, rows
-
-
-def _chart(
-    *,
-    kind: str,
-    chart_id: str,
-    title: str,
-    description: str,
-    categories: Sequence[Category],
-    drawn: Sequence[Series],
-    frame: _Frame,
-    x_label: str,
-    y_label: str,
-    table_open: bool,
-) -> Chart:
-    every = math.ceil(len(categories) / MAX_X_LABELS) or 1
-    x_labels = [
-        XLabel(label=c.label, x=svg_number(frame.centre(i)))
-        for i, c in enumerate(categories)
-        if i % every == 0
-    ]
-    mid_y = (frame.top + frame.bottom) / 2
-    return Chart(
-        id=chart_id,
-        kind=kind,
-        title=title,
-        description=description,
-        x_label=x_label,
-        y_label=y_label,
-        width=svg_number(WIDTH),
-        height=svg_number(HEIGHT),
-        left=svg_number(frame.left),
-        right=svg_number(frame.right),
-        top=svg_number(frame.top),
-        baseline=svg_number(frame.y(0)),
-        bottom=svg_number(frame.bottom),
-        x_label_y=svg_number(frame.bottom + FONT + 6),
-        x_title_x=svg_number((frame.left + frame.right) / 2),
-        x_title_y=svg_number(HEIGHT - 8),
-        y_title_x=svg_number(8 + FONT),
-        y_title_y=svg_number(mid_y),
-        tick_x=svg_number(frame.left - 6),
-        ticks=[
-            Tick(value=t, label=label, y=svg_number(frame.y(t)))
-            for t, label in zip(frame.ticks, frame.tick_labels, strict=True)
-        ],
-        x_labels=x_labels,
-        keys=[
-            SeriesKey(
-                index=i,
-                label=s.legend or s.label,
-                pattern=PATTERNS[i],
-                pattern_id=f"{chart_id}-pattern-{i}" if PATTERNS[i] else "",
-                shape=SHAPES[i],
-            )
-            for i, s in enumerate(drawn)
-        ],
-        table_open=table_open,
-    )
 
 
 def _tooltip(category: Category, series: Series, value: float) -> str:
@@ -379,23 +403,46 @@ def bar_chart(
     else:
         values = [v for s in drawn for v in s.values]
         low, high = min(values, default=0), max(values, default=0)
-    frame = _Frame(low=low, high=high, integer=integer, n=len(categories), y_label=y_label)
-    chart = _chart(
+    keys = _keys(chart_id, drawn)
+    plots = []
+    for frame in _frames(low=low, high=high, integer=integer, n=len(categories), y_label=y_label):
+        plot = frame.plot(categories)
+        plot.bars = _bars(frame, categories, drawn, keys, stacked=stacked)
+        plots.append(plot)
+    headers, rows = _table(
+        categories=categories,
+        series=series,
+        category_heading=category_heading,
+        total_heading=total_heading if stacked else "",
+    )
+    return Chart(
+        id=chart_id,
         kind="stacked" if stacked else "bar",
-        chart_id=chart_id,
         title=title,
         description=description,
-        categories=categories,
-        drawn=drawn,
-        frame=frame,
         x_label=x_label,
         y_label=y_label,
+        keys=keys,
+        plots=plots,
+        table_headers=headers,
+        table_rows=rows,
         table_open=table_open,
     )
+
+
+def _bars(
+    frame: _Frame,
+    categories: Sequence[Category],
+    drawn: Sequence[Series],
+    keys: Sequence[SeriesKey],
+    *,
+    stacked: bool,
+) -> list[Bar]:
     group = frame.slot * (0.6 if stacked else 0.8)
     width = group if stacked else group / len(drawn)
-    gap = min(2.0, width * 0.2) if not stacked else 0.0
+    gap = 0.0 if stacked else min(2.0, width * 0.2)
     zero = frame.y(0)
+    bars = []
     for i, category in enumerate(categories):
         x0 = frame.centre(i) - group / 2
         level = 0.0
@@ -414,10 +461,10 @@ def bar_chart(
             height = max(y_bottom - y_top, 1.0)
             if value > 0:
                 y_top = y_bottom - height
-            chart.bars.append(
+            bars.append(
                 Bar(
                     series=j,
-                    fill=chart.keys[j].fill,
+                    fill=keys[j].fill,
                     value=value,
                     x=svg_number(x),
                     y=svg_number(y_top),
@@ -426,13 +473,7 @@ def bar_chart(
                     title=_tooltip(category, s, value),
                 )
             )
-    chart.table_headers, chart.table_rows = _table(
-        categories=categories,
-        series=series,
-        category_heading=category_heading,
-        total_heading=total_heading if stacked else "",
-    )
-    return chart
+    return bars
 
 
 def _marker(shape: str, x: float, y: float) -> str:
@@ -443,20 +484,10 @@ def _marker(shape: str, x: float, y: float) -> str:
         "triangle-down": [(0, r + 1), (r + 1, -r), (-r - 1, -r)],
         "diamond": [(0, -r - 1), (r + 1, 0), (0, r + 1), (-r - 1, 0)],
         "plus": [
-            (-2, -r - 1),
-            (2, -r - 1),
-            (2, -2),
-            (r + 1, -2),
-            (r + 1, 2),
-            (2, 2),
-            (2, r + 1),
-            (-2, r + 1),
-            (-2, 2),
-            (-r - 1, 2),
-            (-r - 1, -2),
-            (-2, -2),
+            (-2, -r - 1), (2, -r - 1), (2, -2), (r + 1, -2), (r + 1, 2), (2, 2),
+            (2, r + 1), (-2, r + 1), (-2, 2), (-r - 1, 2), (-r - 1, -2), (-2, -2),
         ],
-    }.get(shape, [])
+    }.get(shape, [])  # fmt: skip
     return " ".join(f"{svg_number(x + dx)},{svg_number(y + dy)}" for dx, dy in corners)
 
 
@@ -476,47 +507,44 @@ def line_chart(
     drawn = _check(categories, series)
     integer = all(isinstance(v, int) for s in drawn for v in s.values)
     values = [v for s in drawn for v in s.values]
-    frame = _Frame(
+    plots = []
+    for frame in _frames(
         low=min(values, default=0),
         high=max(values, default=0),
         integer=integer,
         n=len(categories),
         y_label=y_label,
-    )
-    chart = _chart(
+    ):
+        plot = frame.plot(categories)
+        for j, s in enumerate(drawn):
+            markers = []
+            for i, category in enumerate(categories):
+                x, y = frame.centre(i), frame.y(s.values[i])
+                markers.append(
+                    Marker(
+                        value=s.values[i],
+                        x=svg_number(x),
+                        y=svg_number(y),
+                        shape=SHAPES[j],
+                        points=_marker(SHAPES[j], x, y),
+                        title=_tooltip(category, s, s.values[i]),
+                    )
+                )
+            plot.lines.append(
+                Line(series=j, points=" ".join(f"{m.x},{m.y}" for m in markers), markers=markers)
+            )
+        plots.append(plot)
+    headers, rows = _table(categories=categories, series=series, category_heading=category_heading)
+    return Chart(
+        id=chart_id,
         kind="line",
-        chart_id=chart_id,
         title=title,
         description=description,
-        categories=categories,
-        drawn=drawn,
-        frame=frame,
         x_label=x_label,
         y_label=y_label,
+        keys=_keys(chart_id, drawn),
+        plots=plots,
+        table_headers=headers,
+        table_rows=rows,
         table_open=table_open,
     )
-    for j, s in enumerate(drawn):
-        markers = []
-        for i, category in enumerate(categories):
-            x, y = frame.centre(i), frame.y(s.values[i])
-            markers.append(
-                Marker(
-                    value=s.values[i],
-                    x=svg_number(x),
-                    y=svg_number(y),
-                    shape=SHAPES[j],
-                    points=_marker(SHAPES[j], x, y),
-                    title=_tooltip(category, s, s.values[i]),
-                )
-            )
-        chart.lines.append(
-            Line(
-                series=j,
-                points=" ".join(f"{m.x},{m.y}" for m in markers),
-                markers=markers,
-            )
-        )
-    chart.table_headers, chart.table_rows = _table(
-        categories=categories, series=series, category_heading=category_heading
-    )
-    return chart
