@@ -237,6 +237,23 @@ def test_bad_input_is_refused(series, message):
         )
 
 
+@pytest.mark.parametrize("chart_id", ["", "Cases", "a b", 'x"y', "1st"])
+def test_chart_id_must_be_usable_in_element_ids(chart_id):
+    with pytest.raises(ValueError, match="chart_id"):
+        bar_chart(
+            chart_id=chart_id,
+            title="T",
+            categories=_categories(1),
+            series=[Series("A", [1])],
+            category_heading="",
+        )
+
+
+def test_floating_point_noise_is_not_shown_to_people(german):
+    chart = _bars([0.1 + 0.2])
+    assert chart.table_rows[0].cells == ["0,3"]
+
+
 def test_stacked_refuses_negative_values():
     with pytest.raises(ValueError, match="negative"):
         bar_chart(

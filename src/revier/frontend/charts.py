@@ -20,6 +20,7 @@ shows both, and every number is in the data table beside the chart.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -247,12 +248,18 @@ def nice_ticks(low: float, high: float, *, count: int = 5, integer: bool = False
 
 def _people(value: float, places: int | None = None) -> str:
     """A number for people in the active language (grouped thousands, decimal comma in German)."""
-    if isinstance(value, float) and value.is_integer() and places is None:
-        value = int(value)
+    if isinstance(value, float) and places is None:
+        # 0.1 + 0.2 is shown as 0,3, not 0,30000000000000004
+        value = round(value, 6)
+        if value.is_integer():
+            value = int(value)
     return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
-def _check(categories: Sequence[Category], series: Sequence[Series]) -> list[Series]:
+def _check(chart_id: str, categories: Sequence[Category], series: Sequence[Series]) -> list[Series]:
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", chart_id):
+        # it prefixes element ids on the page
+        raise ValueError(f"chart_id must be lower-case letters, digits and '-': {chart_id!r}")
     drawn = [s for s in series if s.drawn]
     if not drawn:
         raise ValueError("a chart needs at least one drawn series")
@@ -393,7 +400,7 @@ def bar_chart(
     """Bars per category, side by side (grouped) or on top of each other (``stacked``; values
     must then be ≥ 0, and ``total_heading`` adds a column with each category's sum). A value of
     0 draws no bar; it is in the table."""
-    drawn = _check(categories, series)
+    drawn = _check(chart_id, categories, series)
     integer = all(isinstance(v, int) for s in drawn for v in s.values)
     if stacked:
         if any(v < 0 for s in drawn for v in s.values):
@@ -504,7 +511,7 @@ def line_chart(
     table_open: bool = False,
 ) -> Chart:
     """One line per series through its values, with a marker of its own shape at each point."""
-    drawn = _check(categories, series)
+    drawn = _check(chart_id, categories, series)
     integer = all(isinstance(v, int) for s in drawn for v in s.values)
     values = [v for s in drawn for v in s.values]
     plots = []
