@@ -125,7 +125,7 @@ def test_dashboard_numbers_and_chart(client, zeitz, worker):
     html = response.content.decode()
     assert "<svg" in html and 'role="img"' in html and "<table" in html
     assert "style=" not in html.split("<main")[1]
-    assert "cases/cases.css" in html
+    assert "revier/charts.css" in html
 
 
 def test_workflow_configuration(client, zeitz, zeitz_admin, worker):
