@@ -2,14 +2,13 @@
 
 The include (``{% load maps %}{% revier_map map %}``, template ``revier/map.html``) renders the
 map container, the GeoJSON as a ``json_script`` block for ``static/revier/map.js`` and a list of
-the same places that is always there, also without JavaScript. Builders: ``revier.core.geo``.
+the same places that is always there, also without JavaScript. The caller builds the GeoJSON
+with ``revier.core.geo`` (not imported here: the frontend layer stays free of other apps).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from revier.core.geo import feature_collection
 
 
 @dataclass(frozen=True)
@@ -27,20 +26,21 @@ class MapPlace:
 class MapView:
     """A map on a page.
 
-    ``features`` are GeoJSON Features whose properties carry ``title`` (marker name and list
-    entry), optionally ``description`` (shown in the popup and the list) and ``url``. ``dom_id``
-    must be unique on the page. ``data_url`` lets the script fetch the GeoJSON from the same
-    origin instead of reading it from the page; the list then shows ``features`` as given.
+    ``geojson`` is a FeatureCollection (``revier.core.geo.feature_collection``) whose features'
+    properties carry ``title`` (marker name and list entry), optionally ``description`` (popup
+    and list) and ``url``. ``dom_id`` must be unique on the page. ``data_url`` lets the script
+    fetch the GeoJSON from the same origin instead of reading it from the page; the list then
+    shows ``geojson`` as given.
     """
 
     dom_id: str
     label: str
-    features: list[dict] = field(default_factory=list)
+    geojson: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
     data_url: str = ""
 
     @property
-    def geojson(self) -> dict:
-        return feature_collection(self.features)
+    def features(self) -> list[dict]:
+        return list(self.geojson.get("features", []))
 
     @property
     def places(self) -> list[MapPlace]:

@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from revier.core.geo import feature, point
+from revier.core.geo import feature, feature_collection, point
 from revier.frontend.maps import MapView
 from revier.services.models import Office, Themenfeld
 from revier.services.selectors import life_situations_in_use, local_service_get, service_search
@@ -67,5 +67,5 @@ def _office_map(office: Office | None) -> MapView | None:
     return MapView(
         dom_id="office-map",
         label=_("Map: where to find %(office)s") % {"office": office.name},
-        features=[place],
+        geojson=feature_collection([place]),
     )
