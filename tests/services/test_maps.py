@@ -13,25 +13,12 @@ from django_scopes import scope
 import revier.config.settings as settings_module
 from revier.core.geo import bbox_filter
 from revier.services.models import Office
-from revier.services.services import office_update
 
 BASEMAP = (
     "https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/de_basemapde_web_raster_farbe"
     "/default/GLOBAL_WEBMERCATOR/{z}/{y}/{x}.png"
 )
 PAGE = "/zeitz/leistungen/99000000000004/"
-
-
-@pytest.fixture
-def located(offer, zeitz):
-    with scope(municipality=zeitz):
-        office_update(
-            office=offer["office"],
-            actor=None,
-            latitude=Decimal("51.047900"),
-            longitude=Decimal("12.138300"),
-        )
-    return offer["office"]
 
 
 def csp_of(response) -> dict[str, str]:

@@ -64,7 +64,16 @@
     var canvas = element.querySelector(".revier-map__canvas");
     var labels = element.dataset;
     element.hidden = false; // before Leaflet measures the container
-    var map = L.map(canvas, { zoomControl: false, maxZoom: 18, scrollWheelZoom: false });
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    // The page scrolls past the map, so the wheel does not zoom it; +/- and the keyboard do.
+    var map = L.map(canvas, {
+      zoomControl: false,
+      maxZoom: 18,
+      scrollWheelZoom: false,
+      fadeAnimation: !still,
+      zoomAnimation: !still,
+      markerZoomAnimation: !still,
+    });
     L.control.zoom({ zoomInTitle: labels.revierMapZoomIn, zoomOutTitle: labels.revierMapZoomOut }).addTo(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (labels.revierMapTiles) {
