@@ -164,3 +164,25 @@ def test_bounding_box_query_on_plain_coordinates(offer, zeitz, located):
         outside = Office.objects.filter(bbox_filter((11.7, 51.1, 11.9, 51.2)))
         assert list(inside.values_list("name", flat=True)) == ["Bürgerbüro"]
         assert not outside.exists()
+
+
+@pytest.mark.django_db
+def test_demo_offices_get_their_town_hall_location_also_on_a_reload(zeitz, naumburg):
+    from revier.services.demo import load_demo_catalogue
+    from tests.conftest import make_municipality
+
+    towns = {"zeitz": zeitz, "naumburg": naumburg, "elsteraue": make_municipality("elsteraue")}
+    with scope(municipality=zeitz):
+        # An office from demo data loaded before offices had a location.
+        Office.objects.create(municipality=zeitz, name="Bürgerbüro", street="Altmarkt 1")
+    load_demo_catalogue(towns)
+
+    expected = {
+        "zeitz": (Decimal("51.047900"), Decimal("12.138300")),
+        "naumburg": (Decimal("51.152300"), Decimal("11.809800")),
+        "elsteraue": (Decimal("51.054700"), Decimal("12.187300")),
+    }
+    for slug, municipality in towns.items():
+        with scope(municipality=municipality):
+            locations = set(Office.objects.values_list("latitude", "longitude"))
+        assert locations == {expected[slug]}, slug
