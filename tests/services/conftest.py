@@ -77,3 +77,20 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def located(offer, zeitz):
+    """The offer's office with the coordinates of Zeitz town hall."""
+    from decimal import Decimal
+
+    from revier.services.services import office_update
+
+    with scope(municipality=zeitz):
+        office_update(
+            office=offer["office"],
+            actor=None,
+            latitude=Decimal("51.047900"),
+            longitude=Decimal("12.138300"),
+        )
+    return offer["office"]

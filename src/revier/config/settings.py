@@ -13,6 +13,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from revier.core.geo import GeoError, tile_source_origin
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -389,12 +391,23 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
+# Maps (ADR 0021): the background tiles come from an installation-wide tile server, e.g. basemap.de
+# (https://sgx.geodatenzentrum.de/wmts_basemapde/tile/1.0.0/de_basemapde_web_raster_farbe/default/
+# GLOBAL_WEBMERCATOR/{z}/{y}/{x}.png) or the operator's own. Unset, maps show their data layers on
+# a plain background. The template's origin, and only that, is allowed as an image source.
+REVIER_MAP_TILE_URL = os.environ.get("REVIER_MAP_TILE_URL", "").strip()
+REVIER_MAP_ATTRIBUTION = os.environ.get("REVIER_MAP_ATTRIBUTION", "").strip()
+try:
+    _map_tile_origin = tile_source_origin(REVIER_MAP_TILE_URL)
+except GeoError as exc:
+    raise ImproperlyConfigured(f"REVIER_MAP_TILE_URL: {exc}") from exc
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([_map_tile_origin] if _map_tile_origin else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

@@ -1,5 +1,6 @@
 """The demo catalogue and the offices and local offer of Zeitz, Naumburg and Elsteraue."""
 
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -7,10 +8,16 @@ from django_scopes import scope
 
 from revier.services.importers import read_file
 from revier.services.models import Office, Service
-from revier.services.services import catalogue_import, local_service_set, office_create
+from revier.services.services import (
+    catalogue_import,
+    local_service_set,
+    office_create,
+    office_update,
+)
 
 CATALOGUE = Path(__file__).parent / "data" / "catalogue.json"
 
+# Coordinates: the town halls (Zeitz, Altmarkt 1; Naumburg, Markt 1); Elsteraue approximate.
 OFFICES = {
     "zeitz": [
         {
@@ -18,6 +25,8 @@ OFFICES = {
             "street": "Altmarkt 1",
             "postcode": "06712",
             "city": "Zeitz",
+            "latitude": Decimal("51.047900"),
+            "longitude": Decimal("12.138300"),
             "opening_hours": "Mo, Mi 9–12 Uhr\nDi, Do 9–12 und 13–18 Uhr\nFr 9–12 Uhr",
             "phone": "03441 83-0",
             "email": "buergerbuero@zeitz.example",
@@ -27,6 +36,8 @@ OFFICES = {
             "street": "Altmarkt 1",
             "postcode": "06712",
             "city": "Zeitz",
+            "latitude": Decimal("51.047900"),
+            "longitude": Decimal("12.138300"),
             "opening_hours": "Di 9–12 und 13–18 Uhr\nDo 9–12 Uhr",
             "phone": "03441 83-100",
             "email": "ordnungsamt@zeitz.example",
@@ -36,6 +47,8 @@ OFFICES = {
             "street": "Altmarkt 1",
             "postcode": "06712",
             "city": "Zeitz",
+            "latitude": Decimal("51.047900"),
+            "longitude": Decimal("12.138300"),
             "opening_hours": "Di 9–12 und 13–18 Uhr",
             "phone": "03441 83-200",
             "email": "bauamt@zeitz.example",
@@ -45,6 +58,8 @@ OFFICES = {
             "street": "Altmarkt 1",
             "postcode": "06712",
             "city": "Zeitz",
+            "latitude": Decimal("51.047900"),
+            "longitude": Decimal("12.138300"),
             "opening_hours": "Di 9–12 und 13–18 Uhr\nDo 9–12 Uhr",
             "phone": "03441 83-300",
             "email": "standesamt@zeitz.example",
@@ -54,6 +69,8 @@ OFFICES = {
             "street": "Altmarkt 1",
             "postcode": "06712",
             "city": "Zeitz",
+            "latitude": Decimal("51.047900"),
+            "longitude": Decimal("12.138300"),
             "opening_hours": "Di 9–12 und 13–18 Uhr",
             "phone": "03441 83-400",
             "email": "steueramt@zeitz.example",
@@ -65,6 +82,8 @@ OFFICES = {
             "street": "Markt 1",
             "postcode": "06618",
             "city": "Naumburg (Saale)",
+            "latitude": Decimal("51.152300"),
+            "longitude": Decimal("11.809800"),
             "opening_hours": "Mo–Fr 9–12 Uhr\nDi, Do 14–18 Uhr",
             "phone": "03445 273-0",
             "email": "buergerbuero@naumburg.example",
@@ -74,6 +93,8 @@ OFFICES = {
             "street": "Markt 1",
             "postcode": "06618",
             "city": "Naumburg (Saale)",
+            "latitude": Decimal("51.152300"),
+            "longitude": Decimal("11.809800"),
             "opening_hours": "Di 9–12 und 14–18 Uhr",
             "phone": "03445 273-300",
             "email": "ordnungsamt@naumburg.example",
@@ -83,6 +104,8 @@ OFFICES = {
             "street": "Markt 1",
             "postcode": "06618",
             "city": "Naumburg (Saale)",
+            "latitude": Decimal("51.152300"),
+            "longitude": Decimal("11.809800"),
             "opening_hours": "Mo, Mi 9–12 Uhr\nDi 14–18 Uhr",
             "phone": "03445 273-200",
             "email": "standesamt@naumburg.example",
@@ -92,6 +115,8 @@ OFFICES = {
             "street": "Markt 1",
             "postcode": "06618",
             "city": "Naumburg (Saale)",
+            "latitude": Decimal("51.152300"),
+            "longitude": Decimal("11.809800"),
             "opening_hours": "Di 9–12 und 14–18 Uhr",
             "phone": "03445 273-400",
             "email": "steueramt@naumburg.example",
@@ -104,6 +129,8 @@ OFFICES = {
             "street": "Hauptstraße 30",
             "postcode": "06729",
             "city": "Elsteraue",
+            "latitude": Decimal("51.054700"),
+            "longitude": Decimal("12.187300"),
             "opening_hours": "Di 9–12 und 13–18 Uhr\nDo 9–12 Uhr",
             "email": "buergerbuero@elsteraue.example",
         },
@@ -224,6 +251,14 @@ def load_demo_catalogue(municipalities: dict) -> dict[str, int]:
                 if data["name"] not in by_name:
                     by_name[data["name"]] = office_create(
                         municipality=municipality, actor=None, **data
+                    )
+                elif by_name[data["name"]].latitude is None:
+                    # Demo data from before offices had a location gets it on the next load.
+                    office_update(
+                        office=by_name[data["name"]],
+                        actor=None,
+                        latitude=data["latitude"],
+                        longitude=data["longitude"],
                     )
             for leika, office, online, fees in OFFER[slug]:
                 local_service_set(

@@ -9,7 +9,17 @@ from revier.services.models import Office, Service
 class OfficeForm(forms.ModelForm):
     class Meta:
         model = Office
-        fields = ["name", "street", "postcode", "city", "opening_hours", "phone", "email"]
+        fields = [
+            "name",
+            "street",
+            "postcode",
+            "city",
+            "opening_hours",
+            "phone",
+            "email",
+            "latitude",
+            "longitude",
+        ]
         widgets = {"opening_hours": forms.Textarea(attrs={"rows": 4})}
 
 

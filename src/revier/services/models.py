@@ -5,6 +5,7 @@ import re
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -136,6 +137,25 @@ class Office(TenantOwnedModel):
     opening_hours = models.TextField(_("opening hours"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
+    # Where the entrance is, in WGS 84 decimal degrees (plain coordinates: ADR 0022).
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Decimal degrees, e.g. 51.0479 (for Zeitz). Shown on a map."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("Decimal degrees, e.g. 12.1383 (for Zeitz)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -144,7 +164,20 @@ class Office(TenantOwnedModel):
         verbose_name_plural = _("offices")
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="services_office_unique")
+            models.UniqueConstraint(fields=["municipality", "name"], name="services_office_unique"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="services_office_location",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -199,7 +199,17 @@ def _require(actor, municipality) -> None:
         raise PermissionDenied(_("You may not manage the services of this municipality."))
 
 
-OFFICE_FIELDS = ("name", "street", "postcode", "city", "opening_hours", "phone", "email")
+OFFICE_FIELDS = (
+    "name",
+    "street",
+    "postcode",
+    "city",
+    "opening_hours",
+    "phone",
+    "email",
+    "latitude",
+    "longitude",
+)
 
 
 def _unique_office_name(*, municipality, name: str, exclude_pk: int | None = None) -> None:

@@ -3,7 +3,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from revier.services.models import Themenfeld
+from revier.core.geo import feature, feature_collection, point
+from revier.frontend.maps import MapView
+from revier.services.models import Office, Themenfeld
 from revier.services.selectors import life_situations_in_use, local_service_get, service_search
 from revier.tenancy.modules import module_required
 
@@ -46,4 +48,24 @@ def service_detail(request, leika: str):
     local = local_service_get(leika=leika)
     if local is None:
         raise Http404(_("This municipality does not offer this service."))
-    return render(request, "services/detail.html", {"local": local, "service": local.service})
+    context = {"local": local, "service": local.service, "office_map": _office_map(local.office)}
+    return render(request, "services/detail.html", context)
+
+
+def _office_map(office: Office | None) -> MapView | None:
+    """Where residents go: the responsible office on a map (with its list alternative)."""
+    if office is None or office.latitude is None or office.longitude is None:
+        return None
+    address = ", ".join(
+        part for part in (office.street, f"{office.postcode} {office.city}".strip()) if part
+    )
+    place = feature(
+        point(office.latitude, office.longitude),
+        {"title": office.name, "description": address},
+        id=office.pk,
+    )
+    return MapView(
+        dom_id="office-map",
+        label=_("Map: where to find %(office)s") % {"office": office.name},
+        geojson=feature_collection([place]),
+    )
