@@ -26,6 +26,8 @@ cp "htmx.org-$HTMX_VERSION/dist/htmx.min.js" "htmx.org-$HTMX_VERSION/LICENSE" "$
 leaflet="leaflet-$LEAFLET_VERSION"
 cp "$leaflet/dist/leaflet.js" "$leaflet/dist/leaflet.css" "$leaflet/LICENSE" "$vendor/leaflet/"
 cp "$leaflet"/dist/images/*.png "$vendor/leaflet/images/"
+# The source map is not shipped; its reference would break the hashed static files (collectstatic).
+sed -i "/sourceMappingURL=/d" "$vendor/leaflet/leaflet.js"
 # axe-core is only used by the accessibility tests, not served to residents.
 mkdir -p "$root/tests/browser/vendor"
 cp "axe-core-$AXE_VERSION/axe.min.js" "$root/tests/browser/vendor/axe.min.js"
