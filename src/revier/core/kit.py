@@ -120,14 +120,15 @@ class ProcessingActivity:
 class PersonalDataProvider:
     """A module's part of a person's GDPR export and erasure (Art. 15, 17, 20 GDPR).
 
-    The privacy module runs every provider by ``order`` (then registration order); all fields but
-    ``key``, ``label`` and ``order`` are dotted paths, each optional except ``export``:
+    The privacy module runs every provider by ``order`` (then registration order). ``key`` is
+    unique, ``label`` names the module's part for people; the other fields but ``order`` are
+    dotted paths or a template name, each optional except ``export``:
 
     * ``export``: ``f(*, user) -> dict``. The module's top-level sections of the export, JSON-ready
       and bounded per person (e.g. ``{"cases": [...]}``); a section key belongs to one provider.
     * ``erase``: ``f(*, user) -> dict[str, int]``. Deletes or anonymises the module's data of the
       person before the account row goes; runs inside the erasure's transaction and returns what
-      it did (shown to the person; keys unique across providers).
+      it did (logged, and returned to the caller; keys unique across providers).
     * ``erase_blockers``: ``f(*, user) -> list[str]``. Translated reasons why the account cannot
       be deleted yet (empty: nothing in the way).
     * ``municipalities``: ``f(*, user) -> Iterable[int]``. The ids of the municipalities holding
