@@ -7,6 +7,7 @@ from revier.core.kit import (
     Contributions,
     DemoStep,
     Permission,
+    PersonalDataProvider,
     ProcessingActivity,
     Role,
     UrlMount,
@@ -63,6 +64,17 @@ def contributions() -> Contributions:
                 recipients=_(
                     "Nobody outside the administration; the platform operator on our behalf."
                 ),
+            ),
+        ],
+        personal_data=[
+            PersonalDataProvider(
+                "accounts",
+                _("User account"),
+                export="revier.accounts.personal_data.export",
+                erase="revier.accounts.personal_data.erase",
+                erase_blockers="revier.accounts.personal_data.erase_blockers",
+                pdf_template="accounts/personal_data_pdf.html",
+                order=10,
             ),
         ],
         urls=[

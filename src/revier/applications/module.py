@@ -8,6 +8,7 @@ from revier.core.kit import (
     DemoStep,
     PeriodicTask,
     Permission,
+    PersonalDataProvider,
     ProcessingActivity,
     TaskRoute,
     UrlMount,
@@ -81,6 +82,17 @@ def contributions() -> Contributions:
             ),
         ],
         demo=[DemoStep("applications", "revier.applications.demo.load", order=40)],
+        personal_data=[
+            PersonalDataProvider(
+                "applications",
+                _("Applications"),
+                export="revier.applications.personal_data.export",
+                erase="revier.applications.personal_data.erase",
+                municipalities="revier.applications.personal_data.municipalities",
+                pdf_template="applications/personal_data_pdf.html",
+                order=20,
+            ),
+        ],
         urls=[
             UrlMount("", "revier.applications.urls_api", site="api"),
             UrlMount("antrag/", "revier.applications.urls"),

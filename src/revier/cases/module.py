@@ -8,6 +8,7 @@ from revier.core.kit import (
     DemoStep,
     NotificationEvent,
     Permission,
+    PersonalDataProvider,
     ProcessingActivity,
     UrlMount,
 )
@@ -146,6 +147,17 @@ def contributions() -> Contributions:
             ),
         ],
         demo=[DemoStep("cases", "revier.cases.demo.load", order=50)],
+        personal_data=[
+            PersonalDataProvider(
+                "cases",
+                _("Cases"),
+                export="revier.cases.personal_data.export",
+                erase="revier.cases.personal_data.erase",
+                municipalities="revier.cases.personal_data.municipalities",
+                pdf_template="cases/personal_data_pdf.html",
+                order=30,
+            ),
+        ],
         urls=[
             UrlMount("konto/", "revier.cases.urls_account", order=60),
             UrlMount("backoffice/vorgaenge/", "revier.cases.urls_backoffice"),

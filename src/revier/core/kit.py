@@ -118,12 +118,26 @@ class ProcessingActivity:
 
 @dataclass(frozen=True)
 class PersonalDataProvider:
-    """A module's part of a person's GDPR export and erasure.
+    """A module's part of a person's GDPR export and erasure (Art. 15, 17, 20 GDPR).
 
-    ``export`` is the dotted path of ``f(*, user) -> dict`` (JSON-ready sections, bounded per
-    person); ``erase`` of ``f(*, user) -> dict[str, int]`` (what was deleted or anonymised, run in
-    the erasure's transaction). ``erase_blockers`` (optional) of ``f(*, user) -> list[str]``:
-    reasons why the account cannot be deleted yet.
+    The privacy module runs every provider by ``order`` (then registration order). ``key`` is
+    unique, ``label`` names the module's part for people; the other fields but ``order`` are
+    dotted paths or a template name, each optional except ``export``:
+
+    * ``export``: ``f(*, user) -> dict``. The module's top-level sections of the export, JSON-ready
+      and bounded per person (e.g. ``{"cases": [...]}``); a section key belongs to one provider.
+    * ``erase``: ``f(*, user) -> dict[str, int]``. Deletes or anonymises the module's data of the
+      person before the account row goes; runs inside the erasure's transaction and returns what
+      it did (logged, and returned to the caller; keys unique across providers).
+    * ``erase_blockers``: ``f(*, user) -> list[str]``. Translated reasons why the account cannot
+      be deleted yet (empty: nothing in the way).
+    * ``municipalities``: ``f(*, user) -> Iterable[int]``. The ids of the municipalities holding
+      the module's data of the person; each records the export and the erasure in its audit log.
+    * ``pdf_template``: a template name. Renders the module's part of the PDF export; it gets the
+      whole export as ``data`` (empty: the module's data is in the JSON export only).
+
+    Data across municipalities is read with ``scopes_disabled()`` narrowly, every query filtered
+    by the person; such a function must be in ``tests/kit/test_scopes_disabled_allowlist.py``.
     """
 
     key: str
@@ -131,6 +145,8 @@ class PersonalDataProvider:
     export: str
     erase: str = ""
     erase_blockers: str = ""
+    municipalities: str = ""
+    pdf_template: str = ""
     order: int = 100
 
 

@@ -6,6 +6,7 @@ from revier.core.kit import (
     BackofficeSection,
     Contributions,
     Permission,
+    PersonalDataProvider,
     ProcessingActivity,
     TaskRoute,
     UrlMount,
@@ -70,6 +71,17 @@ def contributions() -> Contributions:
             TaskRoute("revier.notifications.tasks.send_notification_emails", "mail"),
             TaskRoute("revier.notifications.tasks.send_notification_email", "mail"),
             TaskRoute("revier.notifications.tasks.send_notification_sms", "mail"),
+        ],
+        personal_data=[
+            PersonalDataProvider(
+                "notifications",
+                _("Notifications"),
+                export="revier.notifications.personal_data.export",
+                erase="revier.notifications.personal_data.erase",
+                municipalities="revier.notifications.personal_data.municipalities",
+                pdf_template="notifications/personal_data_pdf.html",
+                order=40,
+            ),
         ],
         urls=[UrlMount("backoffice/benachrichtigungen/", "revier.notifications.urls_backoffice")],
     )

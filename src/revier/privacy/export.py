@@ -1,4 +1,5 @@
-"""The person's data as a file: JSON (machine-readable) and PDF (readable, tagged)."""
+"""The person's data as a file: JSON (machine-readable) and PDF (readable, tagged). Each
+module renders its own part of the PDF (``PersonalDataProvider.pdf_template``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from revier.core.documents import render_html_pdf
+from revier.privacy import selectors
 
 
 def export_json(data: dict) -> bytes:
@@ -20,7 +22,12 @@ def export_pdf(data: dict, *, language: str) -> bytes:
     with translation.override(language):
         html = render_to_string(
             "privacy/export_pdf.html",
-            {"data": data, "created": timezone.localtime(), "language": language},
+            {
+                "data": data,
+                "sections": selectors.pdf_sections(),
+                "created": timezone.localtime(),
+                "language": language,
+            },
         )
     # Tagged (with the document language, so screen readers can read it), with the shared
     # fonts; not PDF/A: it is a copy to read now, not a record to archive.

@@ -8,16 +8,12 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
 
-from revier.accounts.models import Membership, Organisation
-from revier.applications.models import Application
 from revier.cases.models import Case, CaseDocument, CaseEvent, Decision, Message, StatusKind
+from revier.core import kit
 from revier.core.audit import audit_log
-from revier.notifications.models import Notification
 from revier.privacy import selectors
 from revier.privacy.models import DEFAULT_CLOSED_DAYS, CaseRetentionPolicy
 
@@ -65,34 +61,17 @@ def account_delete(*, user, actor, password: str = "", recently_logged_in: bool 
     if blockers:
         raise ValidationError(blockers, code="blocked")
 
-    counts = {"drafts_deleted": 0, "applications_kept": 0, "cases_kept": 0, "notifications": 0}
-    touched: set[int] = set()
-    municipalities = {m.pk: m for m in selectors.municipalities_with_data(user=user)}
-    with transaction.atomic(), scopes_disabled():
-        # Filtered by the person explicitly; crossing tenants is the point here (see selectors).
-        applications = Application.objects.filter(applicant=user)
-        drafts = applications.filter(status=Application.Status.DRAFT)
-        touched |= set(drafts.values_list("municipality_id", flat=True))
-        counts["drafts_deleted"] = drafts.delete()[1].get("applications.Application", 0)
-        kept = Application.objects.filter(applicant=user)
-        touched |= set(kept.values_list("municipality_id", flat=True))
-        counts["applications_kept"] = kept.update(applicant=None, resume_token_hash="")
-        cases = Case.objects.filter(applicant=user)
-        touched |= set(cases.values_list("municipality_id", flat=True))
-        counts["cases_kept"] = cases.update(applicant=None)
-        notifications = Notification.objects.filter(recipient=user)
-        touched |= set(notifications.values_list("municipality_id", flat=True))
-        counts["notifications"] = notifications.delete()[0]
-        sole = Organisation.objects.filter(memberships__user=user).annotate(
-            members=Count("memberships")
-        )
-        sole_ids = [o.pk for o in sole if o.members == 1]
-        Membership.objects.filter(user=user).delete()
-        Organisation.objects.filter(pk__in=sole_ids).delete()
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        # Before the providers unlink anything: the municipalities that record the deletion.
+        municipalities = selectors.municipalities_with_data(user=user)
+        for provider in kit.personal_data_providers():
+            if provider.erase:
+                selectors.merge_part(counts, kit.resolve(provider.erase)(user=user), provider)
         user_id = user.pk
-        for municipality_id in sorted(touched):
+        for municipality in municipalities:
             audit_log(
-                municipality=municipalities[municipality_id],
+                municipality=municipality,
                 actor=user,
                 action="delete",
                 object_type="accounts.User",
@@ -103,7 +82,7 @@ def account_delete(*, user, actor, password: str = "", recently_logged_in: bool 
                     "without the link to the account, notifications deleted"
                 ),
             )
-        # Cascades: e-mail addresses, second factors, API token, memberships, idempotency keys.
+        # Cascades: e-mail addresses, second factors, API token, idempotency keys.
         user.delete()
     logger.info("account %s deleted: %s", user_id, counts)
     return counts
