@@ -199,6 +199,7 @@ CELERY_TASK_ROUTES = {
     "revier.notifications.tasks.send_notification_email": {"queue": "mail"},
     "revier.notifications.tasks.send_notification_sms": {"queue": "mail"},
     "revier.privacy.tasks.case_retention_apply_all": {"queue": "background"},
+    "revier.core.tasks.import_run_task": {"queue": "background"},
 }
 # Periodic tasks (celery beat, see deploy/).
 CELERY_BEAT_SCHEDULE = {

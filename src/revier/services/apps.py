@@ -7,6 +7,8 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Online services")
 
     def ready(self) -> None:
+        # Registers the importer "services.catalogue" (revier.core.imports).
+        import revier.services.importers  # noqa: F401
         from revier.accounts.views_backoffice import Section, register_section
 
         register_section(
