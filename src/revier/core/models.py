@@ -125,7 +125,10 @@ class ImportRun(models.Model):
     # All problems found; only the first MAX_PROBLEMS are stored as ImportProblem rows.
     problem_count = models.PositiveIntegerField(_("problems"), default=0)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
-    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    # The page that shows what was imported: a URL name of the municipality's URLs (reversed when
+    # the page is shown, with the request's prefix) and the object's id, if any.
+    result_url_name = models.CharField(_("result page"), max_length=200, blank=True)
+    result_object_id = models.CharField(_("result object"), max_length=64, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -10,6 +10,8 @@ class FormsConfig(AppConfig):
     verbose_name = _("Online forms")
 
     def ready(self) -> None:
+        # Registers the importer "forms.xdatenfelder" (revier.core.imports).
+        import revier.forms.importers  # noqa: F401
         from revier.accounts.views_backoffice import Section, register_section
 
         register_section(

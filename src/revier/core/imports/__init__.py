@@ -180,7 +180,8 @@ class Reporter:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     summary: str = ""
-    result_url: str = ""
+    result_url_name: str = ""
+    result_object_id: str = ""
     _published: float = 0.0
 
     def set_total(self, total: int) -> None:
@@ -207,10 +208,12 @@ class Reporter:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
 
-    def result(self, *, summary: str = "", url: str = "") -> None:
-        """What came of the run, e.g. "Version 3 of Hundesteuer" and the page to look at it."""
+    def result(self, *, summary: str = "", url_name: str = "", object_id=None) -> None:
+        """What came of the run ("Version 3 of Hundesteuer") and the page that shows it: a URL
+        name of the municipality's URLs, with the object's id as its one argument if given."""
         self.summary = summary
-        self.result_url = url
+        self.result_url_name = url_name
+        self.result_object_id = "" if object_id is None else str(object_id)
 
     def _publish(self, *, force: bool = False) -> None:
         if self.on_progress:

@@ -176,7 +176,7 @@ def import_run_execute(
     if rolled_back:
         # Nothing was written: the counts of written records would not be true.
         report.created = report.changed = report.unchanged = 0
-        report.result_url = ""
+        report.result_url_name = report.result_object_id = ""
         report.summary = _("The file was refused; nothing was imported.")
     with transaction.atomic():
         ImportProblem.objects.bulk_create(
@@ -201,7 +201,8 @@ def import_run_execute(
         run.refused_count = report.refused
         run.problem_count = report.problem_count
         run.summary = report.summary[:500]
-        run.result_url = report.result_url[:500]
+        run.result_url_name = report.result_url_name[:200]
+        run.result_object_id = report.result_object_id[:64]
         run.finished_at = timezone.now()
         run.save()
     cache.delete(progress_cache_key(run.pk))
