@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from revier.services.urls import backoffice_urls as services_backoffice_urls
+from revier.services.urls import imports_backoffice_urls
 
 urlpatterns = [
     path("", include("revier.portal.urls_municipality")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("leistungen/", include("revier.services.urls")),
     path("antrag/", include("revier.applications.urls")),
     path("backoffice/leistungen/", include(services_backoffice_urls)),
+    path("backoffice/importe/", include(imports_backoffice_urls)),
     path("backoffice/formulare/", include("revier.forms.urls")),
     path("backoffice/antraege/", include("revier.applications.urls_backoffice")),
     path("backoffice/gebuehren/", include("revier.payments.urls_backoffice")),

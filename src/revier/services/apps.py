@@ -20,6 +20,16 @@ class ServicesConfig(AppConfig):
                 _("Which services are offered here, by which office, online or not."),
             )
         )
+        # Import runs of every importer the person may use (the page lists only those).
+        register_section(
+            Section(
+                "imports",
+                _("Imports"),
+                "imports_backoffice:list",
+                "accounts.access_backoffice",
+                _("Upload files to import and follow each import: progress, counts, problems."),
+            )
+        )
         from revier.tenancy.modules import Module, register
 
         register(

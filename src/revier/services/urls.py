@@ -1,6 +1,6 @@
 from django.urls import path
 
-from revier.services import views, views_backoffice
+from revier.services import views, views_backoffice, views_imports
 
 app_name = "services"
 
@@ -22,4 +22,15 @@ backoffice_urls = (
         path("stellen/<int:pk>/entfernen/", views_backoffice.office_remove, name="office_remove"),
     ],
     "services_backoffice",
+)
+
+# Mounted at backoffice/importe/ (namespace imports_backoffice): import runs of every importer.
+imports_backoffice_urls = (
+    [
+        path("", views_imports.run_list, name="list"),
+        path("neu/<str:key>/", views_imports.run_upload, name="upload"),
+        path("<int:pk>/", views_imports.run_detail, name="detail"),
+        path("<int:pk>/fortschritt/", views_imports.run_progress, name="progress"),
+    ],
+    "imports_backoffice",
 )
