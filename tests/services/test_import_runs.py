@@ -61,7 +61,7 @@ def test_broken_xzufi_file_fails_with_its_location_and_imports_nothing():
     run = catalogue_run(broken, "catalogue.xml")
 
     assert run.status == Status.FAILED
-    [(location, key, message)] = problems(run)
+    [(location, _key, message)] = problems(run)
     assert location == "line 3, column 3"
     assert message.startswith("The XML file is not well-formed: mismatched tag")
     assert (run.created_count, run.refused_count, run.problem_count) == (0, 0, 1)
@@ -123,7 +123,7 @@ def test_a_second_execution_of_the_same_run_does_nothing():
 def test_wrong_file_type_and_size_are_refused_before_a_run_exists(settings):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError, match="takes files of the types .xml, .csv, .json"):
+    with pytest.raises(ValidationError, match=r"takes files of the types \.xml, \.csv, \.json"):
         import_run_create(importer="services.catalogue", data=b"x", source_name="c.pdf")
     with pytest.raises(ValueError, match="platform-wide"):
         import_run_create(

@@ -158,7 +158,7 @@ def import_run_execute(
         failed = rolled_back = True
         for problem in exc.problems:
             report.add_problem(problem)
-    except Exception as exc:  # noqa: BLE001 — any error must end the run as failed, not queued
+    except Exception as exc:  # any error must end the run as failed, never leave it running
         logger.exception("Import run %s failed.", run.pk)
         failed = rolled_back = True
         unexpected = exc
@@ -171,9 +171,7 @@ def import_run_execute(
         )
 
     taken = report.created + report.changed + report.unchanged
-    if failed:
-        status = ImportRun.Status.FAILED
-    elif report.refused and not taken:
+    if failed or (report.refused and not taken):
         status = ImportRun.Status.FAILED
     elif report.refused:
         status = ImportRun.Status.PARTLY_SUCCEEDED
