@@ -72,3 +72,124 @@ class AuditLogEntry(TenantOwnedModel):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_repr}"
         )
+
+
+class PlatformImportRunManager(models.Manager):
+    """The runs that belong to no municipality (the federal catalogue): no scope needed, and no
+    municipality's run is ever among them."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(municipality__isnull=True)
+
+
+class ImportRun(models.Model):
+    """One import of one file by one importer (``revier.core.imports``): status, counts,
+    progress, who and when. Municipal runs are tenant data (the default manager is scoped);
+    runs of platform-wide data have no municipality and are read through ``platform``.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        PARTLY_SUCCEEDED = "partly_succeeded", _("partly succeeded")
+        FAILED = "failed", _("failed")
+
+    FINISHED = (Status.SUCCEEDED, Status.PARTLY_SUCCEEDED, Status.FAILED)
+
+    municipality = models.ForeignKey(
+        "tenancy.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("municipality"),
+        editable=False,
+    )
+    importer = models.CharField(_("importer"), max_length=100)
+    source_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # The uploaded file, kept in the database like other uploads (ADR 0013): never served as
+    # media, read by the worker that executes the run.
+    source = models.BinaryField(_("file"), editable=False)
+    source_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("records in the file"), null=True, blank=True)
+    processed = models.PositiveIntegerField(_("records processed"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    changed_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    refused_count = models.PositiveIntegerField(_("refused"), default=0)
+    # All problems found; only the first MAX_PROBLEMS are stored as ImportProblem rows.
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    # The page that shows what was imported: a URL name of the municipality's URLs (reversed when
+    # the page is shown, with the request's prefix) and the object's id, if any.
+    result_url_name = models.CharField(_("result page"), max_length=200, blank=True)
+    result_object_id = models.CharField(_("result object"), max_length=64, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    # Kept when the account is deleted, so the run still says who started it.
+    started_by_email = models.EmailField(_("started by (e-mail)"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ScopedManager(municipality="municipality")
+    platform = PlatformImportRunManager()
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["municipality", "importer", "-created_at"], name="core_import_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.importer} {self.source_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return 100 if self.is_finished else None
+        return min(100, round(100 * self.processed / self.total))
+
+
+class ImportProblem(models.Model):
+    """A refused record or a reason a file was refused, with where it is in the file.
+
+    Only read through its run (``revier.core.imports.selectors``), whose manager decides who
+    may see it.
+    """
+
+    run = models.ForeignKey(
+        ImportRun, on_delete=models.CASCADE, related_name="problems", verbose_name=_("run")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    location = models.CharField(_("location"), max_length=500, blank=True)
+    record_key = models.CharField(_("record"), max_length=200, blank=True)
+    message = models.TextField(_("message"))
+
+    class Meta:
+        verbose_name = _("import problem")
+        verbose_name_plural = _("import problems")
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="core_import_problem_pos")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"

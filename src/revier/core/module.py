@@ -8,7 +8,10 @@ from revier.core.kit import Contributions, ProcessingActivity, TaskRoute
 
 def contributions() -> Contributions:
     return Contributions(
-        task_routes=[TaskRoute("revier.core.tasks.send_mail_task", "mail")],
+        task_routes=[
+            TaskRoute("revier.core.tasks.send_mail_task", "mail"),
+            TaskRoute("revier.core.tasks.import_run_task", "background"),
+        ],
         processing_activities=[
             ProcessingActivity(
                 order=50,

@@ -18,3 +18,11 @@ def send_mail_task(
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+@shared_task(name="revier.core.tasks.import_run_task")
+def import_run_task(*, run_id: int, municipality_id: int | None) -> str:
+    """Execute an import run (queue ``background``). ``municipality_id`` None: a platform run."""
+    from revier.core.imports.services import import_run_execute
+
+    return import_run_execute(run_id=run_id, municipality_id=municipality_id).status

@@ -11,3 +11,8 @@ class FormsConfig(kit.ModuleConfig):
     # ("forms.manage_forms") keep the short form.
     label = "revier_forms"
     verbose_name = _("Online forms")
+
+    def ready(self) -> None:
+        super().ready()
+        # Registers the importer "forms.xdatenfelder" (revier.core.imports).
+        import revier.forms.importers  # noqa: F401

@@ -9,6 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.core.imports import get_importer
+from revier.core.imports.selectors import import_run_problems
+from revier.core.imports.views import upload as import_upload
+from revier.core.imports.views import upload_form
+from revier.core.models import ImportRun
 from revier.core.views import post_data
 from revier.forms import selectors, services
 from revier.forms.forms import (
@@ -16,7 +21,6 @@ from revier.forms.forms import (
     FieldEditForm,
     FieldForm,
     FormCreateForm,
-    ImportForm,
     StepForm,
 )
 from revier.forms.models import Field, FormVersion, Step
@@ -46,38 +50,32 @@ def form_list(request):
 @backoffice_view(PERMISSION)
 @require_http_methods(["GET", "POST"])
 def form_import(request):
-    form = ImportForm(post_data(request), request.FILES or None)
+    """Upload an XDatenfelder file as an import run (importer "forms.xdatenfelder").
+
+    In the embedded default the run is finished when the upload returns: a new version opens
+    its page, a refused file stays here with every problem. With a worker the run's page shows
+    its progress.
+    """
+    spec = get_importer("forms.xdatenfelder")
+    form = upload_form(spec, post_data(request), request.FILES or None)
+    run = None
     problems = []
     if form.is_valid():
-        upload = form.cleaned_data["file"]
-        # One byte over the limit is enough for the parser to refuse it by size.
-        data = upload.read(max_bytes() + 1)
-        try:
-            version = services.form_import_xdatenfelder(
-                municipality=request.municipality,
-                leika=form.cleaned_data["leika"],
-                data=data,
-                filename=upload.name,
-                publish=form.cleaned_data["publish"],
-                actor=request.user,
-                request=request,
-            )
-        except XDatenfelderError as exc:
-            problems = exc.problems
-            form.add_error("file", _("The file was refused; nothing was imported."))
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Version %(number)d of %(title)s has been imported.")
-                % {"number": version.number, "title": version.title},
-            )
-            return redirect("forms_backoffice:version_detail", pk=version.pk)
+        run = import_upload(request, spec, form)
+        if run is not None:
+            run.refresh_from_db()
+            if run.status == ImportRun.Status.FAILED:
+                problems = list(import_run_problems(run=run))
+                form.add_error("file", _("The file was refused; nothing was imported."))
+            elif run.is_finished and run.result_object_id:
+                messages.success(request, run.summary)
+                return redirect("forms_backoffice:version_detail", pk=run.result_object_id)
+            else:
+                return redirect("imports_backoffice:detail", pk=run.pk)
     return _render(
         request,
         "forms/backoffice/import.html",
-        {"form": form, "problems": problems},
+        {"form": form, "problems": problems, "run": run},
         status=400 if form.is_bound else 200,
     )
 

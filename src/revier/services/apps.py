@@ -8,3 +8,8 @@ class ServicesConfig(kit.ModuleConfig):
 
     name = "revier.services"
     verbose_name = _("Online services")
+
+    def ready(self) -> None:
+        super().ready()
+        # Registers the importer "services.catalogue" (revier.core.imports).
+        import revier.services.importers  # noqa: F401

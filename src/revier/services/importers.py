@@ -1,4 +1,5 @@
-"""Readers for catalogue files: XZuFi 2.x XML, CSV and JSON (docs/service-catalogue-format.md).
+"""Readers for catalogue files: XZuFi 2.x XML, CSV and JSON (docs/service-catalogue-format.md),
+and the importer ``services.catalogue`` that runs them as an import run (ADR 0017).
 
 Each reader yields :class:`~revier.services.services.Record` objects with the place they came
 from (CSV line, JSON index, XML element path); validation and writing are the job of
@@ -13,10 +14,14 @@ from pathlib import Path
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
+from django import forms
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from revier.services.services import Record
+from revier.core.imports import ImportFailed, ImportSource, Problem, Reporter, register_importer
+from revier.frontend.forms import KernCheckboxInput
+from revier.services.services import Record, catalogue_import
 
 MAX_BYTES = 50 * 1024 * 1024
 XZUFI_NAMESPACE_PREFIX = "http://xoev.de/schemata/xzufi/"
@@ -42,7 +47,11 @@ CSV_COLUMNS = (
 
 
 class CatalogueFileError(Exception):
-    """The file as a whole cannot be read; nothing is imported."""
+    """The file as a whole cannot be read; nothing is imported. ``location``: where, if known."""
+
+    def __init__(self, message: str, *, location: str = ""):
+        super().__init__(message)
+        self.location = location
 
 
 def read_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, list[Record]]:
@@ -59,8 +68,12 @@ def read_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> tuple[str, lis
             _("The file has %(size)d bytes; at most %(max)d are accepted.")
             % {"size": size, "max": max_bytes}
         )
-    raw = path.read_bytes()
-    suffix = path.suffix.lower()
+    return read_bytes(path.read_bytes(), path.name)
+
+
+def read_bytes(raw: bytes, name: str) -> tuple[str, list[Record]]:
+    """Detect the format from the name and the first byte and read all records."""
+    suffix = Path(name).suffix.lower()
     head = raw.lstrip()[:1]
     if suffix == ".xml" or head == b"<":
         return "xzufi", list(read_xzufi(raw))
@@ -78,8 +91,10 @@ def read_json(raw: bytes) -> Iterator[Record]:
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
         raise CatalogueFileError(
-            _("The JSON file cannot be read: %(error)s") % {"error": exc}
+            _("The JSON file cannot be read: %(error)s") % {"error": exc},
+            location=_("line %(line)d") % {"line": line} if line else "",
         ) from exc
     if isinstance(document, dict):
         if document.get("format") not in (None, "revier-service-catalogue/1"):
@@ -110,12 +125,14 @@ def read_csv(raw: bytes) -> Iterator[Record]:
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     if not reader.fieldnames or "leika" not in reader.fieldnames or "name" not in reader.fieldnames:
         raise CatalogueFileError(
-            _("The CSV file needs a header line with at least leika and name.")
+            _("The CSV file needs a header line with at least leika and name."),
+            location=_("line %(line)d") % {"line": 1},
         )
     unknown = set(reader.fieldnames) - set(CSV_COLUMNS)
     if unknown:
         raise CatalogueFileError(
-            _("Unknown CSV columns: %(columns)s") % {"columns": ", ".join(sorted(unknown))}
+            _("Unknown CSV columns: %(columns)s") % {"columns": ", ".join(sorted(unknown))},
+            location=_("line %(line)d") % {"line": 1},
         )
     for row in reader:
         # reader.line_num is the physical line the row ended on (fields may span lines).
@@ -211,8 +228,10 @@ def read_xzufi(raw: bytes) -> Iterator[Record]:
             % {"error": type(exc).__name__}
         ) from exc
     except SafeET.ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
         raise CatalogueFileError(
-            _("The XML file is not well-formed: %(error)s") % {"error": exc}
+            _("The XML file is not well-formed: %(error)s") % {"error": exc},
+            location=_("line %(line)d, column %(column)d") % {"line": line, "column": column + 1},
         ) from exc
     namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     if not namespace.startswith(XZUFI_NAMESPACE_PREFIX):
@@ -287,3 +306,53 @@ def _leistung(element) -> dict:
                 synonyms.append(word)
     data["synonyms"] = list(dict.fromkeys(synonyms))
     return data
+
+
+# --- the importer ---------------------------------------------------------------------------
+
+
+class CatalogueImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Catalogue file"),
+        help_text=gettext_lazy("XZuFi 2.x XML, CSV or JSON (docs/service-catalogue-format.md)."),
+    )
+    all_or_nothing = forms.BooleanField(
+        label=gettext_lazy("Import nothing if any entry is refused"),
+        required=False,
+        widget=KernCheckboxInput,
+    )
+
+
+@register_importer(
+    "services.catalogue",
+    label=gettext_lazy("Federal service catalogue"),
+    description=gettext_lazy(
+        "Services of the federal catalogue (LeiKa) from XZuFi 2.x XML, CSV or JSON. Entries "
+        "that are not valid are refused with their place in the file; the others are imported."
+    ),
+    file_types=(".xml", ".csv", ".json"),
+    atomic=False,
+    # The catalogue is shared by every municipality: no municipal role has this permission,
+    # only the platform's operators (superusers).
+    permission="services.import_catalogue",
+    platform=True,
+    form_class=CatalogueImportForm,
+    max_bytes=MAX_BYTES,
+)
+def import_catalogue(source: ImportSource, report: Reporter) -> None:
+    try:
+        fmt, records = read_bytes(source.data, source.name)
+    except CatalogueFileError as exc:
+        raise ImportFailed([Problem(location=exc.location, message=str(exc))]) from exc
+    report.set_total(len(records))
+    result = catalogue_import(records=records, progress=report.advance)
+    report.count(
+        created=len(result.created),
+        changed=len(result.changed),
+        unchanged=len(result.unchanged),
+    )
+    for refusal in result.refused:
+        report.refuse(location=refusal.location, message=refusal.reason, key=refusal.leika)
+    report.result(
+        summary=_("Read %(total)d entries (%(format)s).") % {"total": len(records), "format": fmt}
+    )

@@ -26,6 +26,8 @@ def contributions() -> Contributions:
             )
         ],
         permissions=[
+            # Platform-wide: held by no municipal role; operators (superusers) import it.
+            Permission("services.import_catalogue", _("Import the federal catalogue"), ()),
             Permission(
                 "services.manage_catalogue",
                 _("Manage the local offer of services"),

@@ -4,8 +4,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
-from revier.forms.services import form_import_xdatenfelder
-from revier.forms.xdf import XDatenfelderError, max_bytes
+from revier.core.imports import get_importer
+from revier.core.imports.selectors import import_run_problems
+from revier.core.imports.services import import_run_create, import_run_execute
+from revier.core.imports.terminal import progress_line
+from revier.core.models import ImportRun
+from revier.forms.models import FormVersion
 from revier.tenancy.selectors import municipality_by_slug
 
 
@@ -28,34 +32,45 @@ class Command(BaseCommand):
         tenant = municipality_by_slug(municipality)
         if tenant is None:
             raise CommandError(f"There is no municipality with the address {municipality!r}.")
+        spec = get_importer("forms.xdatenfelder")
         path = Path(file)
         try:
             with path.open("rb") as handle:
                 # One byte over the limit is enough to refuse; never read a huge file whole.
-                data = handle.read(max_bytes() + 1)
+                data = handle.read(spec.byte_limit() + 1)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         try:
-            with scope(municipality=tenant):
-                version = form_import_xdatenfelder(
-                    municipality=tenant,
-                    leika=service,
-                    data=data,
-                    filename=path.name,
-                    publish=publish,
-                )
-        except XDatenfelderError as exc:
-            lines = [f"  {problem}" for problem in exc.problems]
-            raise CommandError(
-                f"{file} was refused, nothing was imported:\n" + "\n".join(lines)
-            ) from exc
-        except ValidationError as exc:
-            messages = (
-                [f"  {k}: {m}" for k, ms in exc.message_dict.items() for m in ms]
-                if hasattr(exc, "error_dict")
-                else [f"  {m}" for m in exc.messages]
+            run = import_run_create(
+                importer=spec.key,
+                data=data,
+                # The file type is the parser's to judge, whatever the file is called.
+                source_name=path.name if spec.accepts(path.name) else f"{path.name}.xml",
+                municipality=tenant,
+                options={"leika": service, "publish": publish},
             )
-            raise CommandError("Nothing was imported:\n" + "\n".join(messages)) from exc
+        except ValidationError as exc:
+            messages = "\n".join(f"  {m}" for m in exc.messages)
+            raise CommandError(f"{file} was refused, nothing was imported:\n{messages}") from exc
+        progress = progress_line(self.stderr)
+        try:
+            run = import_run_execute(
+                run_id=run.pk, municipality_id=tenant.pk, on_progress=progress, reraise=True
+            )
+        finally:
+            if progress:
+                progress.finish()
+        if run.status == ImportRun.Status.FAILED:
+            lines = [
+                f"  {p.location}: {p.message}" if p.location else f"  {p.message}"
+                for p in import_run_problems(run=run)
+            ]
+            raise CommandError(
+                f"{file} was refused, nothing was imported (import run {run.pk}):\n"
+                + "\n".join(lines)
+            )
+        with scope(municipality=tenant):
+            version = FormVersion.objects.get(pk=run.result_object_id)
         for entry in version.report:
             where = (
                 f"{entry['path']} (line {entry['line']})" if entry.get("line") else entry["path"]

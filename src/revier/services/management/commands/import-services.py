@@ -1,15 +1,19 @@
-import sys
+from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from revier.services.importers import CatalogueFileError, read_file
-from revier.services.services import catalogue_import
+from revier.core.imports import get_importer
+from revier.core.imports.services import import_run_create, import_run_execute
+from revier.core.imports.terminal import progress_line, summary_lines
+from revier.core.models import ImportRun
 
 
 class Command(BaseCommand):
     help = (
         "Import federal catalogue services from XZuFi 2.x XML, CSV or JSON "
-        "(docs/service-catalogue-format.md). All or nothing: one transaction."
+        "(docs/service-catalogue-format.md) as an import run: valid entries are imported, "
+        "refused ones listed with their place; a file that cannot be read imports nothing."
     )
 
     def add_arguments(self, parser):
@@ -21,50 +25,37 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, strict, **options):
+        spec = get_importer("services.catalogue")
+        path = Path(file)
         try:
-            fmt, records = read_file(file)
-        except CatalogueFileError as exc:
-            raise CommandError(str(exc)) from exc
-        total = len(records)
-        progress = self._progress(total) if self.stdout.isatty() else None
-
-        from django.db import transaction
-
-        class Refused(Exception):
-            pass
-
+            with path.open("rb") as handle:
+                data = handle.read(spec.byte_limit() + 1)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         try:
-            with transaction.atomic():
-                result = catalogue_import(records=records, progress=progress)
-                if strict and result.refused:
-                    raise Refused
-        except Refused:
-            self._summary(fmt, total, result, rolled_back=True)
-            raise CommandError("Refused entries with --strict: nothing was imported.") from None
-        if progress:
-            self.stdout.write("")
-        self._summary(fmt, total, result)
-
-    def _progress(self, total: int):
-        width = 30
-
-        def show(n: int) -> None:
-            done = int(width * n / total) if total else width
-            self.stdout.write(f"\r[{'#' * done}{'.' * (width - done)}] {n}/{total}", ending="")
-            self.stdout.flush()
-
-        return show
-
-    def _summary(self, fmt, total, result, *, rolled_back: bool = False) -> None:
-        out = self.stdout
-        out.write(f"Read {total} entries ({fmt}).")
-        if rolled_back:
-            out.write("Nothing was written.")
-        out.write(
-            f"created: {len(result.created)}, changed: {len(result.changed)}, "
-            f"unchanged: {len(result.unchanged)}, refused: {len(result.refused)}"
-        )
-        for refusal in result.refused:
-            key = refusal.leika or "-"
-            out.write(f"refused {refusal.location} [{key}]: {refusal.reason}")
-        sys.stdout.flush()
+            run = import_run_create(
+                importer=spec.key,
+                data=data,
+                source_name=path.name,
+                options={"all_or_nothing": strict},
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        progress = progress_line(self.stderr)
+        try:
+            run = import_run_execute(
+                run_id=run.pk, municipality_id=None, on_progress=progress, reraise=True
+            )
+        finally:
+            if progress:
+                progress.finish()
+        for line in summary_lines(run):
+            self.stdout.write(line)
+        self.stdout.flush()
+        if run.status == ImportRun.Status.FAILED:
+            # A failed run wrote nothing: it was rolled back, or every entry was refused.
+            problems = [line for line in summary_lines(run) if line.startswith("refused ")]
+            raise CommandError(
+                f"{file}: nothing was imported (import run {run.pk}).\n"
+                + "\n".join(f"  {line}" for line in problems)
+            )
