@@ -9,6 +9,12 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from revier.accounts.views_backoffice import Section, register_section
+        from revier.cases.models import Case
+        from revier.cases.workflow import engine_definition_of
+        from revier.core import workflow as core_workflow
+
+        # A case follows the workflow of its service (configured, or the default).
+        core_workflow.register(Case, engine_definition_of)
 
         register_section(
             Section(

@@ -18,7 +18,7 @@ from revier.cases.models import (
     StatusKind,
 )
 from revier.cases.services.common import _event, _locked, _notify_applicant, case_access_check
-from revier.cases.services.status import _apply_status
+from revier.cases.services.status import case_move
 from revier.cases.workflow import workflow_for
 from revier.core.audit import audit_log
 from revier.core.models import AuditLogEntry
@@ -82,15 +82,7 @@ def case_decision_create(
             created_by=actor,
         )
         locked.result = result
-        update = ["result", "updated_at"]
-        decided = next(
-            (s.key for s in workflow.allowed(locked.status) if s.kind == StatusKind.DECIDED), None
-        )
-        from_status = locked.status
-        if decided and locked.status_kind != StatusKind.DECIDED:
-            _apply_status(locked, workflow, decided, timezone.now())
-            update += ["status", "status_kind", "waiting_since", "closed_at"]
-        locked.save(update_fields=update)
+        locked.save(update_fields=["result", "updated_at"])
         _event(
             locked,
             CaseEvent.Kind.DECISION,
@@ -98,15 +90,11 @@ def case_decision_create(
             text=f"{decision.subject} ({Case.Result(result).label})",
             public=True,
         )
-        if "status" in update:
-            _event(
-                locked,
-                CaseEvent.Kind.STATUS,
-                actor,
-                from_status=from_status,
-                to_status=locked.status,
-                public=True,
-            )
+        decided = next(
+            (s.key for s in workflow.allowed(locked.status) if s.kind == StatusKind.DECIDED), None
+        )
+        if decided and locked.status_kind != StatusKind.DECIDED:
+            case_move(case=locked, workflow=workflow, to_status=decided, actor=actor)
         audit_log(
             municipality=locked.municipality,
             actor=actor,

@@ -18,7 +18,7 @@ from revier.cases.services.common import (
     _notify_applicant,
     case_access_check,
 )
-from revier.cases.services.status import _apply_status
+from revier.cases.services.status import case_move
 from revier.cases.workflow import workflow_for
 from revier.core.audit import audit_log
 from revier.core.models import AuditLogEntry
@@ -136,18 +136,7 @@ def case_message_send(
         _store_files(locked, message, files, kind=CaseDocument.Kind.ATTACHMENT, public=True)
         _event(locked, CaseEvent.Kind.MESSAGE, actor, text=message.subject, public=True)
         if waiting_to:
-            from_status, _kind = _apply_status(locked, workflow, waiting_to, timezone.now())
-            locked.save(
-                update_fields=["status", "status_kind", "waiting_since", "closed_at", "updated_at"]
-            )
-            _event(
-                locked,
-                CaseEvent.Kind.STATUS,
-                actor,
-                from_status=from_status,
-                to_status=waiting_to,
-                public=True,
-            )
+            case_move(case=locked, workflow=workflow, to_status=waiting_to, actor=actor)
         audit_log(
             municipality=locked.municipality,
             actor=actor,
@@ -207,23 +196,14 @@ def case_reply(*, case: Case, user, body: str, files=(), in_reply_to: Message | 
                 None,
             )
             if back_to:
-                from_status, _kind = _apply_status(locked, workflow, back_to, now)
-                locked.save(
-                    update_fields=[
-                        "status",
-                        "status_kind",
-                        "waiting_since",
-                        "closed_at",
-                        "updated_at",
-                    ]
-                )
-                _event(
-                    locked,
-                    CaseEvent.Kind.STATUS,
-                    user,
-                    from_status=from_status,
+                # The applicant may cause this move by answering (checked above), though not
+                # make moves by hand: no permission check.
+                case_move(
+                    case=locked,
+                    workflow=workflow,
                     to_status=back_to,
-                    public=True,
+                    actor=user,
+                    check_permission=False,
                 )
         _notify_staff(locked)
     return message

@@ -10,44 +10,61 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revier.cases import selectors
-from revier.cases.models import Case, CaseEvent, StatusKind
+from revier.cases.models import Case, CaseEvent
 from revier.cases.services.common import (
     _active_municipality,
-    _event,
-    _locked,
     _notify_applicant,
     _notify_applicants,
     actor_municipality,
     case_access_check,
 )
 from revier.cases.workflow import ERROR_STATUS, workflow_for, workflows_for
+from revier.core import workflow as core_workflow
 from revier.core.audit import audit_log
 from revier.core.models import AuditLogEntry
 
 
-def _apply_status(case: Case, workflow, to_status: str, now) -> tuple[str, str]:
-    """Set status and the fields that follow from its kind; returns (from, kind)."""
-    from_status = case.status
-    kind = workflow.kind(to_status)
-    case.status = to_status
-    case.status_kind = kind
-    case.waiting_since = now if kind == StatusKind.WAITING else None
-    case.closed_at = now if kind == StatusKind.CLOSED else None
-    return from_status, kind
-
-
-def _check_move(case: Case, workflow, to_status: str, result: str) -> str | None:
-    """Why ``case`` may not move to ``to_status``, or None."""
-    if workflow.status(to_status) is None or to_status == ERROR_STATUS:
-        return _("“%(status)s” is not a status of this service's workflow.") % {"status": to_status}
-    if not workflow.can_move(case.status, to_status):
-        return _("A case in “%(from)s” cannot move to “%(to)s”.") % {
-            "from": workflow.label(case.status),
-            "to": workflow.label(to_status),
+def _refusal_message(refused: core_workflow.TransitionRefused, workflow) -> str:
+    """The engine's refusal in the words of case work."""
+    if refused.code == "unknown_state" or refused.to_state == ERROR_STATUS:
+        return _("“%(status)s” is not a status of this service's workflow.") % {
+            "status": refused.to_state
         }
-    if workflow.kind(to_status) == StatusKind.CLOSED and not (result or case.result):
-        return _("Record the result before closing the case.")
-    return None
+    if refused.code == "not_declared":
+        return _("A case in “%(from)s” cannot move to “%(to)s”.") % {
+            "from": workflow.label(refused.from_state),
+            "to": workflow.label(refused.to_state),
+        }
+    return refused.message  # a guard's reason, already in case words
+
+
+def case_move(
+    *,
+    case: Case,
+    workflow,
+    to_status: str,
+    actor,
+    note: str = "",
+    changes: dict | None = None,
+    check_permission: bool = True,
+) -> CaseEvent:
+    """Move ``case`` through the workflow engine (row lock, checks, timeline entry) inside the
+    caller's transaction; returns the status event, whose ``case`` is the locked, moved row.
+    A refused move is a ``ValidationError`` at ``status``. For the services of this package:
+    they check the person's access to the case first."""
+    try:
+        return core_workflow.transition(
+            obj=case,
+            to=to_status,
+            actor=actor,
+            municipality=case.municipality,
+            note=note,
+            definition=workflow.engine,
+            changes=changes,
+            check_permission=check_permission,
+        )
+    except core_workflow.TransitionRefused as refused:
+        raise ValidationError({"status": _refusal_message(refused, workflow)}) from None
 
 
 def case_status_change(
@@ -67,38 +84,21 @@ def case_status_change(
         raise ValidationError({"result": _("Choose one of the offered results.")})
     workflow = workflow_for(case.leika)
     with transaction.atomic():
-        locked = _locked(case)
-        problem = _check_move(locked, workflow, to_status, result)
-        if problem:
-            raise ValidationError({"status": problem})
-        from_status, _kind = _apply_status(locked, workflow, to_status, timezone.now())
-        if result:
-            locked.result = result
-        locked.save(
-            update_fields=[
-                "status",
-                "status_kind",
-                "waiting_since",
-                "closed_at",
-                "result",
-                "updated_at",
-            ]
-        )
-        _event(
-            locked,
-            CaseEvent.Kind.STATUS,
-            actor,
-            from_status=from_status,
+        event = case_move(
+            case=case,
+            workflow=workflow,
             to_status=to_status,
-            text=note,
-            public=True,
+            actor=actor,
+            note=note,
+            changes={"result": result} if result else None,
         )
+        locked = event.case
         audit_log(
             municipality=locked.municipality,
             actor=actor,
             action=AuditLogEntry.Action.CHANGE,
             obj=locked,
-            summary=f"status {from_status} -> {to_status}",
+            summary=f"status {event.from_status} -> {to_status}",
             request=request,
         )
         if notify_applicant:
@@ -142,9 +142,29 @@ def case_bulk_status_change(
         if len(cases) != len(ids):  # changed hands in the meantime
             raise ValidationError({"cases": _("Some of the chosen cases are not yours to change.")})
         workflows = workflows_for(c.leika for c in cases)
-        refused = [
-            c.reference for c in cases if _check_move(c, workflows[c.leika], to_status, result)
-        ]
+        municipality = actor_municipality([], request) or _active_municipality()
+        permitted: dict[str, bool] = {}
+
+        def has_perm(permission: str) -> bool:  # asked once per change, not once per case
+            if permission not in permitted:
+                permitted[permission] = actor.has_perm(permission, municipality)
+            return permitted[permission]
+
+        refused = []
+        for c in cases:
+            if result:
+                c.result = result  # what the closing guard looks at; saved only if all may move
+            try:
+                core_workflow.check(
+                    definition=workflows[c.leika].engine,
+                    obj=c,
+                    to=to_status,
+                    actor=actor,
+                    municipality=municipality,
+                    has_perm=has_perm,
+                )
+            except (core_workflow.TransitionRefused, core_workflow.TransitionForbidden):
+                refused.append(c.reference)
         if refused:
             shown = ", ".join(refused[:10]) + (" …" if len(refused) > 10 else "")
             raise ValidationError(
@@ -159,19 +179,23 @@ def case_bulk_status_change(
         events = []
         audits = []
         for c in cases:
-            from_status, _kind = _apply_status(c, workflows[c.leika], to_status, now)
-            if result:
-                c.result = result
+            definition = workflows[c.leika].engine
+            from_status = c.status
+            core_workflow.enter(definition=definition, obj=c, to=to_status, at=now)
             c.updated_at = now
             events.append(
-                CaseEvent(
-                    municipality_id=c.municipality_id,
-                    case=c,
-                    kind=CaseEvent.Kind.STATUS,
-                    actor=actor,
-                    from_status=from_status,
-                    to_status=to_status,
-                    public=True,
+                definition.history(
+                    core_workflow.Move(
+                        obj=c,
+                        definition=definition,
+                        transition=definition.transition_between(from_status, to_status),
+                        from_state=from_status,
+                        to_state=to_status,
+                        actor=actor,
+                        municipality=municipality,
+                        note="",
+                        at=now,
+                    )
                 )
             )
             audits.append(
