@@ -397,3 +397,65 @@ def test_case_status_change_writes_through_the_engine(zeitz, clerk):
         assert refused.value.message_dict == {
             "status": ["A case in “closed” cannot move to “in progress”."]
         }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_row_lock_makes_the_second_clerk_wait_on_postgresql(zeitz, clerk):
+    """On PostgreSQL, with two connections: clerk A holds the row lock inside its move; clerk B's
+    move waits for it (seen in pg_locks), then reads A's committed state and is refused."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; the sequential test above covers SQLite")
+    case = make_case(zeitz, 1, status="checking")
+    a_holds_lock, a_may_finish = threading.Event(), threading.Event()
+    outcome: dict = {}
+
+    def hold(obj, actor):
+        if threading.current_thread().name == "A":
+            a_holds_lock.set()
+            a_may_finish.wait(30)
+        return None
+
+    definition = moderation(
+        transitions=(
+            wf.Transition(("checking",), "published", permission=PERM, guard=hold),
+            wf.Transition(("checking",), "rejected", permission=PERM),
+        )
+    )
+
+    def move(to):
+        try:
+            with scope(municipality=zeitz):
+                wf.transition(
+                    obj=case, to=to, actor=clerk, municipality=zeitz, definition=definition
+                )
+            outcome[to] = "moved"
+        except wf.TransitionRefused as refused:
+            outcome[to] = (refused.code, refused.from_state)
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=move, args=("published",), name="A")
+    b = threading.Thread(target=move, args=("rejected",), name="B")
+    a.start()
+    assert a_holds_lock.wait(30)
+    b.start()
+    waiting = False
+    for _ in range(300):  # until B is seen waiting for A's row lock (bounded)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            waiting = cursor.fetchone()[0] > 0
+        if waiting:
+            break
+        threading.Event().wait(0.1)
+    a_may_finish.set()
+    a.join(30)
+    b.join(30)
+    assert waiting, "the second move did not wait for the first one's lock"
+    assert outcome == {"published": "moved", "rejected": ("not_declared", "published")}
+    with scope(municipality=zeitz):
+        assert Case.objects.get().status == "published"
+        assert list(CaseEvent.objects.values_list("to_status", flat=True)) == ["published"]
