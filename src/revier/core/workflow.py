@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -329,7 +329,10 @@ def transition(
         raise ImproperlyConfigured(f"Workflow {definition.name!r} has no history recorder.")
     model = type(obj)
     with transaction.atomic():
-        query = model._default_manager.select_for_update()
+        # Only the object's own row: locking a joined municipality row would make every move in
+        # the municipality wait for every other.
+        of = ("self",) if connection.features.has_select_for_update_of else ()
+        query = model._default_manager.select_for_update(of=of)
         if definition.lock_related:
             query = query.select_related(*definition.lock_related)
         locked = query.get(pk=obj.pk)
