@@ -85,7 +85,10 @@ def case_access_check(*, case: Case, user, request=None) -> None:
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("municipality").get(pk=case.pk)
+    # The case's row only, not the municipality's joined to it: other cases' work goes on.
+    return (
+        Case.objects.select_for_update(of=("self",)).select_related("municipality").get(pk=case.pk)
+    )
 
 
 def _event(case: Case, kind: str, actor, **fields) -> CaseEvent:
