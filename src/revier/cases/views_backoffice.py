@@ -172,7 +172,7 @@ def _answer_sections(case: Case) -> list[dict]:
 
 def _detail(request, case: Case, *, forms: dict | None = None, status: int = 200):
     workflow = workflow_for(case.leika)
-    allowed = workflow.allowed(case.status)
+    allowed = workflow.allowed_for(case, request.user)
     people = selectors.case_workers_for(case=case)
     forms = forms or {}
     context = {
@@ -289,7 +289,9 @@ def case_assign(request, pk: int):
 def case_status(request, pk: int):
     case = _case(request, pk)
     form = StatusForm(
-        request.POST, prefix="status", allowed=workflow_for(case.leika).allowed(case.status)
+        request.POST,
+        prefix="status",
+        allowed=workflow_for(case.leika).allowed_for(case, request.user),
     )
 
     def call(data):
