@@ -1,5 +1,6 @@
 """Back office: the municipality's online forms — list, import, review, preview, publish, retire,
-and the small builder for forms without FIM. Same pattern as revier.accounts.views_backoffice."""
+and the small builder for forms without FIM. Same pattern as every back-office page
+(revier.backoffice.framework)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -1,7 +1,6 @@
 """Back-office pages of the service catalogue: the municipality's offer and its offices.
 
-Same pattern as revier.accounts.views_backoffice; the section menu is that of the back office
-plus this section.
+Same pattern as every back-office page (revier.backoffice.framework).
 """
 
 from django.contrib import messages
