@@ -453,11 +453,13 @@ def _week_chart(weeks: list[dict]) -> charts.Chart:
     categories = []
     for week in weeks:
         number = week["week"].isocalendar().week
+        # Outside the f-string: xgettext does not find strings inside one.
+        week_label = _("week %(number)s") % {"number": number}
         categories.append(
             charts.Category(
                 label=str(number),
                 table_label=f"{date_format(week['week'], 'SHORT_DATE_FORMAT')} "
-                f"({_('week %(number)s') % {'number': number}})",
+                f"({week_label})",
                 datetime=week["week"].isoformat(),
             )
         )
