@@ -105,7 +105,9 @@ def test_unexpected_error_fails_the_run_and_rolls_back(caplog):
     assert run.status == Status.FAILED
     assert run.finished_at is not None
     assert not Group.objects.exists()
-    assert messages(run) == [("", "", "The import stopped with an internal error (RuntimeError).")]
+    assert messages(run) == [
+        ("", "", "Der Import wurde wegen eines internen Fehlers abgebrochen (RuntimeError).")
+    ]
     assert "Import run" in caplog.text
 
 
