@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from revier.delivery import crypto
+from revier.core import crypto
 from revier.delivery.models import Delivery, DeliveryRoute, MunicipalityKey
 from revier.delivery.registry import register
 
