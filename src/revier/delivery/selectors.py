@@ -12,6 +12,11 @@ def delivery_route_get(*, leika: str) -> DeliveryRoute | None:
     return DeliveryRoute.objects.filter(leika=leika).first()
 
 
+def delivery_route_list() -> QuerySet[DeliveryRoute]:
+    """The active municipality's routes, by service key."""
+    return DeliveryRoute.objects.order_by("leika")
+
+
 def route_plugins(*, leikas: set[str]) -> dict[str, str]:
     """``{leika: plugin}`` of the routes configured for ``leikas`` in the active municipality."""
     if not leikas:

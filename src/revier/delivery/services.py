@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django_scopes import get_scope
 from jwcrypto import jwk
 
+from revier.core import crypto as sealing
 from revier.core.audit import audit_log
 from revier.core.db import binary_values
-from revier.core import crypto as sealing
 from revier.delivery import crypto, envelope, selectors
 from revier.delivery.models import (
     Delivery,
