@@ -1,6 +1,7 @@
 """`revier check-plugins`: every configured plugin of every municipality and of the platform,
 one bounded line each, the reason of a failure, exit status 1 when one failed."""
 
+import base64
 from io import StringIO
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from django_scopes import scope
 
+from revier.delivery.models import DeliveryRoute
 from revier.delivery.services import delivery_route_set
 from revier.notifications.services import sms_settings_set
 from tests.conftest import make_staff
@@ -81,5 +83,31 @@ def test_every_configured_plugin_is_checked(zeitz, naumburg):
     out, error = run("--municipality", "zeitz")
     assert out.splitlines()[-1] == "1 checked, 0 failed."
     assert error == ""
+
+    # Secrets sealed with a key that is gone: the reason, and the other checks still run.
+    with scope(municipality=zeitz):
+        route = delivery_route_set(
+            municipality=zeitz,
+            leika="99115001002000",
+            plugin="fitconnect",
+            options={
+                "api_url": "http://127.0.0.1:9",
+                "token_url": "http://127.0.0.1:9/token",
+                "client_id": "zeitz",
+                "client_secret": "geheim",
+                "destination": "6a5b6c1d-3f1e-4c42-9f0e-0d2b3a4c5d6e",
+            },
+        )
+        DeliveryRoute.objects.filter(pk=route.pk).update(
+            secrets_sealed=base64.urlsafe_b64encode(b"RVS1" + bytes(40)).decode()
+        )
+    out, error = run("--municipality", "zeitz")
+    lines = out.splitlines()
+    assert lines[1] == (
+        "FAILED delivery zeitz 99115001002000 (fitconnect): The configuration could not be "
+        "read. Cannot decrypt a stored secret: was SECRET_KEY changed without keeping the old "
+        "one in SECRET_KEY_FALLBACKS?"
+    )
+    assert lines[-1] == "2 checked, 1 failed."
     out, _error = run("--kind", "identity", "--limit", "0")
     assert out.splitlines() == ["… stopped after 0 checks (--limit).", "0 checked, 0 failed."]

@@ -44,6 +44,7 @@ __all__ = [
     "configured_plugins",
     "http_check",
     "keep_saved_secrets",
+    "read_options",
 ]
 
 logger = logging.getLogger("revier.plugins")
@@ -386,6 +387,21 @@ class Configured:
     name: str  # what is configured, e.g. "route 99123456760000"
     plugin: Plugin
     options: dict
+    # Why the options could not be read (e.g. sealed with a SECRET_KEY that is gone).
+    error: str = ""
+
+    def check(self) -> CheckResult:
+        if self.error:
+            return CheckResult.failure(_("The configuration could not be read."), [self.error])
+        return self.plugin.check_config(self.options)
+
+
+def read_options(read: Callable[..., dict], *args, **kwargs) -> tuple[dict, str]:
+    """``(read(...), "")``, or ``({}, reason)`` when the saved options cannot be unsealed."""
+    try:
+        return read(*args, **kwargs), ""
+    except ValueError as exc:
+        return {}, _reason(exc)
 
 
 _sources: list[Callable[[], Iterable[Configured]]] = []

@@ -2,7 +2,7 @@
 
 from django_scopes import scopes_disabled
 
-from revier.core.plugins import Configured, configured_source
+from revier.core.plugins import Configured, configured_source, read_options
 from revier.delivery import selectors
 from revier.delivery.models import DeliveryRoute
 from revier.delivery.registry import register
@@ -19,10 +19,12 @@ def delivery_routes():
         )
     for route in routes:
         if route.plugin in register:
+            options, error = read_options(selectors.delivery_route_options, route=route)
             yield Configured(
                 kind="delivery",
                 owner=route.municipality.slug,
                 name=route.leika,
                 plugin=register.get(route.plugin),
-                options=selectors.delivery_route_options(route=route),
+                options=options,
+                error=error,
             )

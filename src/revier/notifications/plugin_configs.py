@@ -2,7 +2,7 @@
 
 from django_scopes import scopes_disabled
 
-from revier.core.plugins import Configured, configured_source
+from revier.core.plugins import Configured, configured_source, read_options
 from revier.notifications import selectors
 from revier.notifications.models import SmsSettings
 from revier.notifications.sms import register
@@ -16,10 +16,12 @@ def sms_gateways():
         )
     for sms_settings in saved:
         if sms_settings.plugin in register:
+            options, error = read_options(selectors.sms_options, sms_settings)
             yield Configured(
                 kind="sms",
                 owner=sms_settings.municipality.slug,
                 name="SMS",
                 plugin=register.get(sms_settings.plugin),
-                options=selectors.sms_options(sms_settings),
+                options=options,
+                error=error,
             )

@@ -2,7 +2,7 @@
 
 from django_scopes import scopes_disabled
 
-from revier.core.plugins import Configured, configured_source
+from revier.core.plugins import Configured, configured_source, read_options
 from revier.payments import selectors
 from revier.payments.models import Fee
 from revier.payments.registry import register
@@ -19,10 +19,12 @@ def fees():
         )
     for fee in saved:
         if fee.plugin in register:
+            options, error = read_options(selectors.fee_options, fee)
             yield Configured(
                 kind="payment",
                 owner=fee.municipality.slug,
                 name=fee.local_service.service.leika,
                 plugin=register.get(fee.plugin),
-                options=selectors.fee_options(fee),
+                options=options,
+                error=error,
             )

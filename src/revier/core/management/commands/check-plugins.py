@@ -28,7 +28,7 @@ class Command(BaseCommand):
             if checked >= options["limit"]:
                 self.stdout.write(f"… stopped after {checked} checks (--limit).")
                 break
-            result = configured.plugin.check_config(configured.options)
+            result = configured.check()
             checked += 1
             failed += not result.ok
             status = "ok    " if result.ok else "FAILED"
