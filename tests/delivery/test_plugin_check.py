@@ -171,3 +171,18 @@ def test_other_municipalities_and_case_workers_cannot_test_a_route(
 
     client.force_login(make_staff(zeitz, "case_worker"))
     assert client.post(check_url).status_code == 403
+
+
+def test_secrets_that_cannot_be_unsealed_fail_the_check_with_the_reason(
+    client, zeitz, zeitz_route, settings
+):
+    # The route was saved with another SECRET_KEY, and that key was not kept as a fallback.
+    settings.SECRET_KEY = "a-new-key-" + "x" * 50
+    client.force_login(make_staff(zeitz))
+    result = client.post(mu_url(zeitz, "delivery:route_check", pk=zeitz_route.pk))
+    assert result.status_code == 200
+    html = result.content.decode()
+    assert 'class="kern-alert kern-alert--danger"' in html
+    assert "The configuration could not be read." in html
+    assert "Cannot decrypt a stored secret" in html
+    assert "Traceback" not in html

@@ -41,10 +41,12 @@ __all__ = [
     "Plugin",
     "PluginRegistry",
     "UnknownPlugin",
+    "check_saved",
     "configured_plugins",
     "http_check",
     "keep_saved_secrets",
     "read_options",
+    "saved_secret_names",
 ]
 
 logger = logging.getLogger("revier.plugins")
@@ -402,6 +404,20 @@ def read_options(read: Callable[..., dict], *args, **kwargs) -> tuple[dict, str]
         return read(*args, **kwargs), ""
     except ValueError as exc:
         return {}, _reason(exc)
+
+
+def check_saved(plugin: Plugin, read: Callable[..., dict], *args, **kwargs) -> CheckResult:
+    """``check_config`` of the options ``read(...)`` returns (unsealed from the database); a
+    failed result when they cannot be unsealed."""
+    options, error = read_options(read, *args, **kwargs)
+    if error:
+        return CheckResult.failure(_("The configuration could not be read."), [error])
+    return plugin.check_config(options)
+
+
+def saved_secret_names(plugin: Plugin | None, secrets_sealed: str) -> tuple[str, ...]:
+    """The plugin's secrets that count as saved (without unsealing them for a form)."""
+    return plugin.secret_options if plugin is not None and secrets_sealed else ()
 
 
 _sources: list[Callable[[], Iterable[Configured]]] = []

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from revier.accounts.views_backoffice import backoffice_view, render_backoffice
+from revier.core.plugins import check_saved
 from revier.delivery import selectors, services
 from revier.delivery.models import Delivery
 from revier.delivery.registry import register
@@ -105,5 +106,5 @@ def route_check(request, pk: int):
     route = get_object_or_404(selectors.delivery_route_list(), pk=pk)
     if route.plugin not in register:
         raise Http404(_("This delivery route no longer exists."))
-    result = register.get(route.plugin).check_config(selectors.delivery_route_options(route=route))
+    result = check_saved(register.get(route.plugin), selectors.delivery_route_options, route=route)
     return _routes_page(request, check=result, checked_route=route)

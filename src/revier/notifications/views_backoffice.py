@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.accounts.forms import apply_service_error
 from revier.accounts.views_backoffice import backoffice_view, render_backoffice
+from revier.core.plugins import check_saved, saved_secret_names
 from revier.core.views import post_data
 from revier.notifications import selectors, services
 from revier.notifications.events import (
@@ -194,9 +195,9 @@ def _sms_initial(current) -> dict:
 
 
 def _saved_secrets(current) -> tuple[str, ...]:
-    if current is None or not current.secrets_sealed:
+    if current is None or current.plugin not in register:
         return ()
-    return tuple(selectors.sms_options(current))
+    return saved_secret_names(register.get(current.plugin), current.secrets_sealed)
 
 
 def _sms_page(request, form, current, *, check=None, status=200):
@@ -221,7 +222,7 @@ def sms_check(request):
     current = selectors.sms_settings_get(municipality=request.municipality)
     if current is None or current.plugin not in register:
         raise Http404(_("No SMS gateway is set up."))
-    result = register.get(current.plugin).check_config(selectors.sms_options(current))
+    result = check_saved(register.get(current.plugin), selectors.sms_options, current)
     form = SmsSettingsForm(initial=_sms_initial(current), saved_secrets=_saved_secrets(current))
     return _sms_page(request, form, current, check=result)
 

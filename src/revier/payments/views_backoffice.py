@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.accounts.forms import apply_service_error
 from revier.accounts.views_backoffice import backoffice_view, render_backoffice
-from revier.core.plugins import keep_saved_secrets
+from revier.core.plugins import check_saved, keep_saved_secrets, saved_secret_names
 from revier.core.views import post_data
 from revier.payments import selectors, services
 from revier.payments.forms_backoffice import FeeForm, PaymentAccountForm
@@ -41,8 +41,7 @@ def fee_edit(request, leika: str):
         raise Http404(_("This municipality does not offer this service."))
     fee = getattr(local, "fee", None)
     initial = _fee_initial(fee)
-    saved_secrets = selectors.fee_options(fee).keys() if fee and fee.secrets_sealed else ()
-    form = FeeForm(post_data(request), initial=initial, saved_secrets=saved_secrets)
+    form = FeeForm(post_data(request), initial=initial, saved_secrets=_saved_secrets(fee))
     if form.is_valid():
         options = form.options()
         plugin = register.get(form.cleaned_data["plugin"])
@@ -83,6 +82,12 @@ def _fee_initial(fee) -> dict:
     }
 
 
+def _saved_secrets(fee) -> tuple[str, ...]:
+    if fee is None or fee.plugin not in register:
+        return ()
+    return saved_secret_names(register.get(fee.plugin), fee.secrets_sealed)
+
+
 def _fee_page(request, local, fee, form, *, check=None, status=200):
     return render_backoffice(
         request,
@@ -107,9 +112,8 @@ def fee_check(request, leika: str):
     fee = getattr(local, "fee", None) if local is not None else None
     if fee is None or fee.plugin not in register:
         raise Http404(_("This service has no fee to check."))
-    result = register.get(fee.plugin).check_config(selectors.fee_options(fee))
-    saved_secrets = selectors.fee_options(fee).keys() if fee.secrets_sealed else ()
-    form = FeeForm(initial=_fee_initial(fee), saved_secrets=saved_secrets)
+    result = check_saved(register.get(fee.plugin), selectors.fee_options, fee)
+    form = FeeForm(initial=_fee_initial(fee), saved_secrets=_saved_secrets(fee))
     return _fee_page(request, local, fee, form, check=result)
 
 
