@@ -262,6 +262,12 @@ def test_backoffice_pages_have_no_serious_violations(browser, demo, language):  
         assert page.locator("#id_label").input_value() == "je Anmeldung"
         assert page.locator("#id_amount-error").count() == 1
         _check(page, "", problems, csp)
+        # "Verbindung testen" of the saved payment method: the result as a KERN alert.
+        page.goto(f"/zeitz/backoffice/gebuehren/{LEIKA}/")
+        page.click(f"form[action$='/gebuehren/{LEIKA}/verbindung-testen/'] button")
+        page.wait_for_load_state()
+        assert page.locator(".kern-alert--success").count() == 1
+        _check(page, "", problems, csp)
         page.goto(f"/zeitz/backoffice/antraege/aufbewahrung/{form_id}/")
         page.fill("#id_draft_days", "0")
         page.click("main form button[type=submit]")

@@ -59,6 +59,7 @@ def install_municipality_key(municipality):
     on a loaded machine, and what is tested here is case work, not key generation."""
     import uuid
 
+    from revier.core.crypto import seal_json
     from revier.delivery import crypto
     from revier.delivery.models import MunicipalityKey
     from revier.delivery.services import KEY_PURPOSE
@@ -72,5 +73,5 @@ def install_municipality_key(municipality):
             municipality=municipality,
             kid=_KEY_PAIR["kid"],
             public_jwk=_KEY_PAIR["public"],
-            private_jwk_sealed=crypto.seal_json(_KEY_PAIR["private"], purpose=KEY_PURPOSE),
+            private_jwk_sealed=seal_json(_KEY_PAIR["private"], purpose=KEY_PURPOSE),
         )

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 def test_deliveries_page_has_no_serious_violations(browser, demo, language):  # noqa: F811
     from revier.accounts.models import User
     from revier.delivery.models import Delivery
-    from revier.delivery.services import delivery_enqueue
+    from revier.delivery.services import delivery_enqueue, delivery_route_set
     from revier.tenancy.models import Municipality
 
     zeitz = Municipality.objects.get(slug="zeitz")
@@ -45,6 +45,19 @@ def test_deliveries_page_has_no_serious_violations(browser, demo, language):  # 
         ):
             delivery = delivery_enqueue(package=make_package(zeitz, reference=f"ZTZ-A11Y-{n}"))
             Delivery.objects.filter(pk=delivery.pk).update(**fields)
+        # A route whose connection test fails (nothing listens on port 9): the error alert.
+        delivery_route_set(
+            municipality=zeitz,
+            leika="99115001001000",
+            plugin="fitconnect",
+            options={
+                "api_url": "http://127.0.0.1:9",
+                "token_url": "http://127.0.0.1:9/token",
+                "client_id": "zeitz",
+                "client_secret": "geheim",
+                "destination": "6a5b6c1d-3f1e-4c42-9f0e-0d2b3a4c5d6e",
+            },
+        )
 
     context, page, recorder = _new_context(browser, demo["url"], language=language)
     problems: dict[str, list[dict]] = {}
@@ -59,6 +72,12 @@ def test_deliveries_page_has_no_serious_violations(browser, demo, language):  # 
             assert page.locator("h1").count() == 1
             assert page.locator("main#main").count() == 1
         assert page.locator("table tbody tr").count() == 1
+        # Delivery routes with "Verbindung testen", and the page with its (failed) result.
+        _check(page, "/zeitz/backoffice/zustellungen/wege/", problems, csp)
+        page.locator("#main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+        assert page.locator(".kern-alert--danger").count() == 1
+        _check(page, "", problems, csp)
     finally:
         context.close()
 

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from django_scopes import scope
 
-from revier.delivery import crypto, selectors
+from revier.core import crypto
+from revier.delivery import selectors
 from revier.delivery.models import DeliveryRoute
 from revier.delivery.services import delivery_route_set
 

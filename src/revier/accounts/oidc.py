@@ -7,6 +7,8 @@
   request (allauth sends state and PKCE, but no nonce); ``SocialAccountAdapter`` checks it.
 - The level of the *current session* is kept in the session: a password login after an eID
   login does not count as eID (``session_trust_level``).
+- ``OIDCIdentityPlugin`` declares a provider's options and checks its discovery document
+  (``revier check-plugins``; the providers are configured platform-wide in the operator admin).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import secrets
 
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 from revier.accounts.models import TrustLevel
+from revier.core.plugins import CheckResult, Option, Plugin, PluginRegistry, http_check
 
 SESSION_KEY = "revier_trust_level"
 NONCE_STATE_KEY = "nonce"
@@ -146,3 +150,89 @@ class OIDCProvider(OpenIDConnectProvider):
         return super().redirect(
             request, process, next_url=next_url, data=data, auth_params=auth_params, **kwargs
         )
+
+
+# --- the identity provider as a plugin (check_config, `revier check-plugins`) ---------------------
+
+register: PluginRegistry[Plugin] = PluginRegistry("identity")
+
+WELL_KNOWN = ".well-known/openid-configuration"
+DISCOVERY_FIELDS = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
+
+
+def discovery_url(server_url: str) -> str:
+    """allauth's rule: the server URL, or the URL of its discovery document itself."""
+    if server_url.rstrip("/").endswith(WELL_KNOWN):
+        return server_url
+    return f"{server_url.rstrip('/')}/{WELL_KNOWN}"
+
+
+@register("oidc")
+class OIDCIdentityPlugin(Plugin):
+    """Login by OpenID Connect; configured platform-wide (operator admin or settings)."""
+
+    label = gettext_lazy("OpenID Connect identity provider")
+    description = gettext_lazy("People log in at the identity provider (e.g. BundID).")
+    options = (
+        Option("server_url", gettext_lazy("Server URL"), type="url", required=True),
+        Option("client_id", gettext_lazy("Client id"), required=True),
+        Option("secret", gettext_lazy("Client secret"), type="secret"),
+    )
+
+    def check_config(self, options: dict) -> CheckResult:
+        """The discovery document is readable and names the endpoints a login needs."""
+        url = discovery_url(options["server_url"])
+
+        def problem(response) -> str | None:
+            if response.status_code != 200:
+                return gettext("HTTP status %(status)d.") % {"status": response.status_code}
+            try:
+                document = response.json()
+            except ValueError:
+                return gettext("The answer is not JSON.")
+            if not isinstance(document, dict):
+                return gettext("The answer is not a JSON object.")
+            missing = [name for name in DISCOVERY_FIELDS if not document.get(name)]
+            if missing:
+                return gettext("The discovery document lacks %(fields)s.") % {
+                    "fields": ", ".join(missing)
+                }
+            return None
+
+        result = http_check(url, what=gettext("The identity provider"), expect=problem)
+        if result.ok:
+            return CheckResult.success(
+                gettext("The identity provider's discovery document is readable."),
+                result.details,
+            )
+        return result
+
+
+def configured_identity_providers() -> list[tuple[str, dict]]:
+    """``(name, options)`` of every OpenID Connect app: the settings' and the database's."""
+    from allauth.socialaccount.models import SocialApp
+
+    apps = [
+        *settings.SOCIALACCOUNT_PROVIDERS.get(OIDCProvider.id, {}).get("APPS", []),
+        *(
+            {
+                "provider_id": app.provider_id,
+                "name": app.name,
+                "client_id": app.client_id,
+                "secret": app.secret,
+                "settings": app.settings,
+            }
+            for app in SocialApp.objects.filter(provider=OIDCProvider.id)
+        ),
+    ]
+    return [
+        (
+            str(app.get("name") or app.get("provider_id") or app.get("client_id")),
+            {
+                "server_url": (app.get("settings") or {}).get("server_url", ""),
+                "client_id": app.get("client_id", ""),
+                "secret": app.get("secret", ""),
+            },
+        )
+        for app in apps
+    ]

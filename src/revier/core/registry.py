@@ -3,6 +3,8 @@
 The pattern of Open Forms' registrations registry: each kind (delivery, payment, later identity
 and address lookup) has a base class and one ``PluginRegistry``; a plugin module decorates its class
 with ``@register("id")``. The id is stored in the database, so it never changes once released.
+The plugins themselves derive from ``revier.core.plugins.Plugin`` (typed options, sealed secrets,
+``check_config``; ADR 0027).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ class DeliveryRoute(TenantOwnedModel):
     """The delivery plugin (with its options) for one service of one municipality.
 
     Options that are secrets (``plugin.secret_options``) are not in ``options`` but sealed in
-    ``secrets_sealed`` (AES-GCM, key derived from SECRET_KEY; see ``crypto.py``).
+    ``secrets_sealed`` (AES-GCM, key derived from SECRET_KEY; see ``revier.core.crypto``).
     """
 
     leika = models.CharField(_("LeiKa key"), max_length=14, validators=[leika_validator])

@@ -1,7 +1,7 @@
 """The input of every delivery route: one submission, complete and self-contained.
 
 The applying flow builds a ``DeliveryPackage``; the routes only read it. It is persisted with the
-``Delivery`` row (sealed, see ``crypto.py``) so a retry days later sends exactly the bytes the
+``Delivery`` row (sealed, ``core.crypto``) so a retry days later sends exactly the bytes the
 resident submitted. Stored as a binary container (``to_bytes``): a JSON header, then the data and
 every attachment as raw bytes — no base64, so a 200 KB scan stays 200 KB and costs no encoding.
 """

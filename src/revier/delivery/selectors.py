@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from revier.delivery import crypto
+from revier.core import crypto
 from revier.delivery.models import Delivery, DeliveryRoute, MunicipalityKey
 from revier.delivery.registry import register
 
@@ -10,6 +10,11 @@ SECRETS_PURPOSE = "delivery.route-secrets"
 def delivery_route_get(*, leika: str) -> DeliveryRoute | None:
     """The route configured for ``leika`` in the active municipality, if any."""
     return DeliveryRoute.objects.filter(leika=leika).first()
+
+
+def delivery_route_list() -> QuerySet[DeliveryRoute]:
+    """The active municipality's routes, by service key."""
+    return DeliveryRoute.objects.order_by("leika")
 
 
 def route_plugins(*, leikas: set[str]) -> dict[str, str]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_scopes import get_scope
 from jwcrypto import jwk
 
+from revier.core import crypto as sealing
 from revier.core.audit import audit_log
 from revier.core.db import binary_values
 from revier.delivery import crypto, envelope, selectors
@@ -93,7 +94,7 @@ def delivery_route_set(
     route.plugin = plugin
     route.options = cleaned
     route.secrets_sealed = (
-        crypto.seal_json(secrets, purpose=selectors.SECRETS_PURPOSE) if secrets else ""
+        sealing.seal_json(secrets, purpose=selectors.SECRETS_PURPOSE) if secrets else ""
     )
     route.full_clean()
     route.save()
@@ -131,7 +132,7 @@ def delivery_enqueue(*, package: DeliveryPackage) -> Delivery:
                 reference=package.reference,
                 leika=package.leika,
                 service_name=package.service_name[:300],
-                package_sealed=crypto.seal(package.to_bytes(), purpose=PACKAGE_PURPOSE),
+                package_sealed=sealing.seal(package.to_bytes(), purpose=PACKAGE_PURPOSE),
             )
     except IntegrityError:
         return Delivery.objects.get(reference=package.reference)
@@ -147,7 +148,7 @@ class PackageDiscarded(DeliveryRefused):
 
 
 def _package_open(sealed: bytes) -> DeliveryPackage:
-    return DeliveryPackage.from_bytes(crypto.unseal(sealed, purpose=PACKAGE_PURPOSE))
+    return DeliveryPackage.from_bytes(sealing.unseal(sealed, purpose=PACKAGE_PURPOSE))
 
 
 def delivery_package(*, delivery: Delivery) -> DeliveryPackage:
@@ -394,7 +395,7 @@ def municipality_key_get_or_create(*, municipality) -> MunicipalityKey:
                 municipality=municipality,
                 kid=kid,
                 public_jwk=public,
-                private_jwk_sealed=crypto.seal_json(private, purpose=KEY_PURPOSE),
+                private_jwk_sealed=sealing.seal_json(private, purpose=KEY_PURPOSE),
             )
     except IntegrityError:  # another worker created one at the same moment
         return MunicipalityKey.objects.get(is_active=True)
@@ -449,7 +450,7 @@ class OpenedPackage:
 
 def received_package_open(*, received: ReceivedPackage, actor=None) -> OpenedPackage:
     """Decrypt a received package with the municipality's private key and check every hash."""
-    private = jwk.JWK(**crypto.unseal_json(received.key.private_jwk_sealed, purpose=KEY_PURPOSE))
+    private = jwk.JWK(**sealing.unseal_json(received.key.private_jwk_sealed, purpose=KEY_PURPOSE))
     metadata = json.loads(crypto.jwe_decrypt(received.encrypted_metadata, key=private))
     envelope.metadata_validate(metadata)
     data = crypto.jwe_decrypt(received.encrypted_data, key=private)

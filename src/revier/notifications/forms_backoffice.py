@@ -35,31 +35,14 @@ class SentFilterForm(forms.Form):
 class SmsSettingsForm(forms.Form):
     plugin = forms.ChoiceField(label=_("SMS gateway"), required=False)
     enabled = forms.BooleanField(label=_("Send SMS"), required=False, widget=KernCheckboxInput)
-    url = forms.URLField(
-        label=_("Gateway address (URL)"),
-        required=False,
-        assume_scheme="https",
-        help_text=_("Only for the HTTP gateway."),
-    )
-    sender = forms.CharField(label=_("Sender name"), required=False, max_length=11)
-    token = forms.CharField(
-        label=_("Access token"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the stored token."),
-    )
-    webhook_secret = forms.CharField(
-        label=_("Secret for status reports"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the stored secret."),
-    )
-    outbox = forms.CharField(
-        label=_("Outbox file"),
-        required=False,
-        help_text=_("Only for the log gateway (development)."),
-    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, saved_secrets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plugin"].choices = [("", _("no SMS")), *register.choices()]
+        # The options every gateway declares, none required here: the gateway is chosen in the
+        # same form, and the service checks the chosen one's options.
+        for plugin in register:
+            for name, field in plugin.form_fields(
+                saved_secrets=saved_secrets, required=False
+            ).items():
+                self.fields.setdefault(name, field)

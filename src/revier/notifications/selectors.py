@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from revier.delivery import crypto
+from revier.core import crypto
 from revier.notifications.events import EVENTS, LANGUAGES, event_get
 from revier.notifications.models import Notification, NotificationTemplate, SmsSettings
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from revier.core import crypto
 from revier.core.audit import audit_log
-from revier.delivery import crypto
 from revier.notifications import selectors
 from revier.notifications.events import EVENTS, LANGUAGES, placeholders_check, render
 from revier.notifications.models import Notification, NotificationTemplate, SmsSettings

@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("versand/", views.sent_list, name="sent_list"),
     path("sms/", views.sms_settings, name="sms_settings"),
+    path("sms/verbindung-testen/", views.sms_check, name="sms_check"),
     # Public: the SMS gateway's signed delivery reports (no login; HMAC instead).
     path("sms/status/", views.sms_status, name="sms_status"),
 ]

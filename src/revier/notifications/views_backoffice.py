@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.core.plugins import check_saved, saved_secret_names
 from revier.core.views import post_data
 from revier.notifications import selectors, services
 from revier.notifications.events import (
@@ -160,10 +161,9 @@ def sent_list(request):
 def sms_settings(request):
     municipality = request.municipality
     current = selectors.sms_settings_get(municipality=municipality)
-    initial = {"plugin": "", "enabled": True}
-    if current is not None:
-        initial = {"plugin": current.plugin, "enabled": current.enabled, **current.options}
-    form = SmsSettingsForm(post_data(request), initial=initial)
+    form = SmsSettingsForm(
+        post_data(request), initial=_sms_initial(current), saved_secrets=_saved_secrets(current)
+    )
     if form.is_valid():
         data = dict(form.cleaned_data)
         plugin = data.pop("plugin")
@@ -182,16 +182,48 @@ def sms_settings(request):
         else:
             messages.success(request, _("The SMS settings have been saved."))
             return redirect("notifications_backoffice:template_list")
+    return _sms_page(request, form, current, status=400 if form.is_bound else 200)
+
+
+def _sms_initial(current) -> dict:
+    if current is None:
+        return {"plugin": "", "enabled": True}
+    plugin = register.get(current.plugin) if current.plugin in register else None
+    options = plugin.initial(current.options) if plugin else {}
+    return {"plugin": current.plugin, "enabled": current.enabled, **options}
+
+
+def _saved_secrets(current) -> tuple[str, ...]:
+    if current is None or current.plugin not in register:
+        return ()
+    return saved_secret_names(register.get(current.plugin), current.secrets_sealed)
+
+
+def _sms_page(request, form, current, *, check=None, status=200):
     return render_backoffice(
         request,
         "notifications/backoffice/sms_settings.html",
         {
             "form": form,
+            "current": current,
             "has_secret": bool(current and current.secrets_sealed),
+            "check": check,
         },
         section="notifications",
-        status=400 if form.is_bound else 200,
+        status=status,
     )
+
+
+@backoffice_view(MANAGE)
+@require_POST
+def sms_check(request):
+    """Verbindung testen: the SMS gateway checks the saved settings (no SMS is sent)."""
+    current = selectors.sms_settings_get(municipality=request.municipality)
+    if current is None or current.plugin not in register:
+        raise Http404(_("No SMS gateway is set up."))
+    result = check_saved(register.get(current.plugin), selectors.sms_options, current)
+    form = SmsSettingsForm(initial=_sms_initial(current), saved_secrets=_saved_secrets(current))
+    return _sms_page(request, form, current, check=result)
 
 
 @csrf_exempt  # called by the SMS gateway; authenticated by its HMAC signature instead

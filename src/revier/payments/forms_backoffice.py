@@ -21,31 +21,22 @@ class FeeForm(forms.Form):
         label=_("Payment policy"), choices=Fee.Policy.choices, widget=forms.RadioSelect
     )
     plugin = forms.ChoiceField(label=_("Payment method"), choices=())
-    api_url = forms.URLField(
-        label=_("Payment provider: address of its interface"),
-        required=False,
-        assume_scheme="https",
-        help_text=_("Only for an online payment provider."),
-    )
-    merchant_id = forms.CharField(
-        label=_("Payment provider: merchant id"), required=False, max_length=100
-    )
-    secret = forms.CharField(
-        label=_("Payment provider: shared secret"),
-        required=False,
-        max_length=200,
-        strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text=_("Leave empty to keep the secret saved before."),
-    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, saved_secrets=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plugin"].choices = register.choices()
+        # The options every plugin declares, none required here: the plugin is chosen in the
+        # same form, and the service checks the chosen one's options.
+        for plugin in register:
+            for name, field in plugin.form_fields(
+                saved_secrets=saved_secrets, required=False
+            ).items():
+                self.fields.setdefault(name, field)
 
     def options(self) -> dict:
         data = self.cleaned_data
-        return {k: data[k] for k in ("api_url", "merchant_id", "secret") if data.get(k)}
+        names = {option.name for plugin in register for option in plugin.options}
+        return {k: data[k] for k in names if data.get(k)}
 
 
 class PaymentAccountForm(forms.Form):

@@ -41,7 +41,7 @@ class Fee(TenantOwnedModel):
     )
     plugin = models.CharField(_("payment method"), max_length=40, default="invoice")
     options = models.JSONField(_("options"), default=dict, blank=True)
-    # Secret options of the plugin (e.g. the provider's HMAC key), sealed (see delivery.crypto).
+    # Secret options of the plugin (e.g. the provider's HMAC key), sealed (see core.crypto).
     secrets_sealed = models.TextField(editable=False, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

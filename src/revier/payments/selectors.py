@@ -1,6 +1,6 @@
 """Reads of fees and payments, in the active municipality's scope."""
 
-from revier.delivery import crypto
+from revier.core import crypto
 from revier.payments.models import Fee, Payment, PaymentAccount
 
 SECRETS_PURPOSE = "payments.secrets"

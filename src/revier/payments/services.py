@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from revier.core import crypto
 from revier.core.audit import audit_log
-from revier.delivery import crypto
 from revier.payments.models import Fee, Payment, PaymentAccount
 from revier.payments.plugins.base import NotificationRefused, PaymentStart
 from revier.payments.registry import register

@@ -15,9 +15,10 @@ from revier.delivery.registry import register
 @register("backoffice")
 class BackofficePlugin(DeliveryPlugin):
     label = gettext_lazy("Own back office")
-
-    def clean_options(self, options: dict) -> dict:
-        return {}
+    description = gettext_lazy(
+        "Applications are stored encrypted on this installation and become cases in the "
+        "back office."
+    )
 
     def deliver(self, *, package, options, delivery) -> DeliveryResult:
         from revier.delivery.receivers import hand_over

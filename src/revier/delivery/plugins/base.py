@@ -1,4 +1,5 @@
-"""What a delivery plugin is: options it accepts, and ``deliver`` that hands a package over."""
+"""What a delivery plugin is: typed options and ``check_config`` (``revier.core.plugins``), and
+``deliver`` that hands a package over."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from revier.core.plugins import Plugin
 
 if TYPE_CHECKING:
     from revier.delivery.models import Delivery
@@ -41,26 +41,9 @@ class DeliveryAnswer:
     problems: tuple[dict, ...] = ()
 
 
-class DeliveryPlugin(ABC):
-    id: str = ""  # set by @register
-    label: str = ""
-    # Option keys that hold secrets: stored sealed, never shown again.
-    secret_options: tuple[str, ...] = ()
-    required_options: tuple[str, ...] = ()
+class DeliveryPlugin(Plugin, ABC):
     # Whether ``answer`` can tell if the receiver accepted a delivered package.
     reads_answers: bool = False
-
-    def clean_options(self, options: dict) -> dict:
-        """Validated options, or ``ValidationError`` keyed by option name."""
-        missing = [key for key in self.required_options if not options.get(key)]
-        if missing:
-            raise ValidationError(
-                {
-                    key: ValidationError(_("This option is required."), code="required")
-                    for key in missing
-                }
-            )
-        return dict(options)
 
     @abstractmethod
     def deliver(

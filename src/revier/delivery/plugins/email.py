@@ -10,15 +10,14 @@ import smtplib
 from email.utils import make_msgid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.core.mail.utils import DNS_NAME
-from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from revier.core.plugins import CheckResult, Option
 from revier.delivery.plugins.base import (
     DeliveryPlugin,
     DeliveryRefused,
@@ -31,17 +30,38 @@ from revier.delivery.registry import register
 @register("email")
 class EmailPlugin(DeliveryPlugin):
     label = gettext_lazy("E-mail to an office")
-    required_options = ("address",)
+    description = gettext_lazy("Applications are sent by e-mail to an office address.")
+    options = (
+        Option(
+            "address",
+            gettext_lazy("Office e-mail address"),
+            type="email",
+            required=True,
+            help_text=gettext_lazy("The package goes there with its data and files attached."),
+        ),
+    )
 
-    def clean_options(self, options: dict) -> dict:
-        options = super().clean_options(options)
+    def check_config(self, options: dict) -> CheckResult:
+        """The installation's mail server accepts a connection (nothing is sent)."""
+        sending_to = _("Packages go to %(address)s.") % {"address": options["address"]}
+        if not settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+            # Development backends (file, memory) have no server; opening one would write.
+            return CheckResult.success(
+                _("Mail is not sent over a network on this installation."),
+                [settings.EMAIL_BACKEND, sending_to],
+            )
+        where = f"{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+        connection = get_connection(fail_silently=False, timeout=8)
         try:
-            validate_email(options["address"])
-        except ValidationError:
-            raise ValidationError(
-                {"address": _("Enter a valid e-mail address.")}, code="email"
-            ) from None
-        return {"address": options["address"]}
+            connection.open()
+        except (OSError, smtplib.SMTPException) as exc:
+            return CheckResult.failure(
+                _("The mail server cannot be reached."),
+                [f"{where}: {type(exc).__name__}: {exc}"],
+            )
+        finally:
+            connection.close()
+        return CheckResult.success(_("The mail server accepts connections."), [where, sending_to])
 
     def deliver(self, *, package, options, delivery) -> DeliveryResult:
         context = {"package": package, "delivery": delivery}

@@ -1,15 +1,15 @@
 """Delivery through FIT-Connect (the Submission API of FITKO)."""
 
 import datetime as dt
-import uuid
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+import httpx
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from revier.core.plugins import CHECK_TIMEOUT, CheckResult, Option
 from revier.delivery.fitconnect import (
     FitConnectClient,
+    FitConnectError,
     FitConnectRefused,
     FitConnectUnavailable,
     shared_http,
@@ -23,37 +23,72 @@ from revier.delivery.plugins.base import (
 )
 from revier.delivery.registry import register
 
-_url = URLValidator(schemes=["https", "http"])
-
 
 @register("fitconnect")
 class FitConnectPlugin(DeliveryPlugin):
     label = gettext_lazy("FIT-Connect")
-    required_options = ("api_url", "token_url", "client_id", "client_secret", "destination")
-    secret_options = ("client_secret",)
+    description = gettext_lazy(
+        "Applications are sent end-to-end encrypted to the authority's FIT-Connect destination."
+    )
+    options = (
+        Option(
+            "api_url",
+            gettext_lazy("Submission API (URL)"),
+            type="url",
+            required=True,
+            help_text=gettext_lazy("e.g. https://submission-api-testing.fit-connect.fitko.dev"),
+        ),
+        Option("token_url", gettext_lazy("Token endpoint (URL)"), type="url", required=True),
+        Option("client_id", gettext_lazy("Client id"), required=True),
+        Option("client_secret", gettext_lazy("Client secret"), type="secret", required=True),
+        Option(
+            "destination",
+            gettext_lazy("Destination id"),
+            type="uuid",
+            required=True,
+            help_text=gettext_lazy("The UUID of the authority's FIT-Connect destination."),
+            invalid_message=gettext_lazy(
+                "The destination must be a UUID, e.g. 6a5b6c1d-3f1e-4c42-9f0e-0d2b3a4c5d6e."
+            ),
+        ),
+    )
     reads_answers = True
 
-    def clean_options(self, options: dict) -> dict:
-        options = super().clean_options(options)
-        errors = {}
-        for key in ("api_url", "token_url"):
-            try:
-                _url(options[key])
-            except ValidationError:
-                errors[key] = ValidationError(
-                    _("“%(value)s” is not a valid http(s) URL.") % {"value": options[key]},
-                    code="url",
-                )
+    def check_config(self, options: dict) -> CheckResult:
+        """An access token with the client credentials, then the destination and its key."""
+        client = FitConnectClient(
+            api_url=options["api_url"],
+            token_url=options["token_url"],
+            client_id=options["client_id"],
+            client_secret=options["client_secret"],
+            http=httpx.Client(timeout=CHECK_TIMEOUT, follow_redirects=False),
+        )
+        done = []
         try:
-            options["destination"] = str(uuid.UUID(str(options["destination"])))
-        except ValueError:
-            errors["destination"] = ValidationError(
-                _("The destination must be a UUID, e.g. 6a5b6c1d-3f1e-4c42-9f0e-0d2b3a4c5d6e."),
-                code="uuid",
+            client.access_token()
+            done.append(_("Token endpoint: access token received."))
+            destination, key, _kept = client._destination_and_key(
+                options["destination"], fresh=True
             )
-        if errors:
-            raise ValidationError(errors)
-        return {key: options[key] for key in self.required_options}
+        except FitConnectError as exc:
+            step = {
+                "token": _(
+                    "The token endpoint refused the client credentials or is not reachable."
+                ),
+                "destination": _("The destination cannot be read."),
+                "key": _("The destination's encryption key cannot be used."),
+            }.get(exc.step, _("FIT-Connect cannot be reached."))
+            return CheckResult.failure(step, [*done, f"{exc.step}: {exc}"])
+        finally:
+            client.close()
+        done.append(
+            _("Destination %(id)s is active; its encryption key %(kid)s has been checked.")
+            % {
+                "id": options["destination"],
+                "kid": key.get("kid") or destination.get("encryptionKid"),
+            }
+        )
+        return CheckResult.success(_("FIT-Connect is reachable with this configuration."), done)
 
     @staticmethod
     def _client(options: dict) -> FitConnectClient:

@@ -10,10 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
-from revier.core.registry import PluginRegistry, UnknownPlugin
+from revier.core.plugins import Plugin, PluginRegistry, UnknownPlugin
 
 __all__ = [
     "SmsError",
@@ -40,23 +37,8 @@ class StatusReport:
     error: str = ""
 
 
-class SmsPlugin(ABC):
-    id: str = ""  # set by @register
-    label: str = ""
-    public_options: tuple[str, ...] = ()  # shown in the back office
-    secret_options: tuple[str, ...] = ()  # sealed at rest, never shown again
-    required_options: tuple[str, ...] = ()
-
-    def clean_options(self, options: dict) -> dict:
-        missing = [key for key in self.required_options if not options.get(key)]
-        if missing:
-            raise ValidationError(
-                {
-                    key: ValidationError(_("This option is required."), code="required")
-                    for key in missing
-                }
-            )
-        return {k: v for k, v in options.items() if k in self.public_options + self.secret_options}
+class SmsPlugin(Plugin, ABC):
+    """Typed options and ``check_config`` come from ``revier.core.plugins.Plugin``."""
 
     @abstractmethod
     def send(self, *, to: str, text: str, options: dict, reference: str) -> str:

@@ -18,8 +18,10 @@ import json
 import time
 
 import httpx
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from revier.core.plugins import CheckResult, Option, http_check
 from revier.notifications.sms import SmsError, SmsPlugin, StatusRefused, StatusReport, register
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -33,9 +35,31 @@ def sign(*, secret: str, timestamp: str, body: bytes) -> str:
 @register("http")
 class HttpPlugin(SmsPlugin):
     label = _("HTTP gateway (JSON, bearer token)")
-    public_options = ("url", "sender")
-    secret_options = ("token", "webhook_secret")
-    required_options = ("url", "token")
+    description = _("SMS are posted as JSON with a bearer token to the gateway's address.")
+    options = (
+        Option(
+            "url",
+            _("Gateway address (URL)"),
+            type="url",
+            required=True,
+            help_text=_("Only for the HTTP gateway."),
+        ),
+        Option("sender", _("Sender name"), max_length=11),
+        Option("token", _("Access token"), type="secret", required=True),
+        Option("webhook_secret", _("Secret for status reports"), type="secret"),
+    )
+
+    def check_config(self, options: dict) -> CheckResult:
+        """The gateway's address answers (any HTTP answer: it only takes POSTed messages)."""
+        result = http_check(options["url"], what=gettext("The SMS gateway"), expect=lambda r: None)
+        if not result.ok:
+            return result
+        details = list(result.details)
+        if not options.get("webhook_secret"):
+            details.append(
+                gettext("No secret for status reports: delivery reports will be refused.")
+            )
+        return CheckResult.success(result.message, details)
 
     def send(self, *, to: str, text: str, options: dict, reference: str) -> str:
         payload = {

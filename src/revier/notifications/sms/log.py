@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from revier.core.plugins import Option
 from revier.notifications.sms import SmsPlugin, register
 
 logger = logging.getLogger("revier.notifications.sms")
@@ -19,7 +20,14 @@ logger = logging.getLogger("revier.notifications.sms")
 @register("log")
 class LogPlugin(SmsPlugin):
     label = _("Log only (development)")
-    public_options = ("outbox",)
+    description = _("Each SMS is written to the log and, if set, to an outbox file.")
+    options = (
+        Option(
+            "outbox",
+            _("Outbox file"),
+            help_text=_("Only for the log gateway (development)."),
+        ),
+    )
 
     def send(self, *, to: str, text: str, options: dict, reference: str) -> str:
         message_id = f"log-{uuid.uuid4().hex}"

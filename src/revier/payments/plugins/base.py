@@ -1,5 +1,6 @@
-"""What a payment plugin is: options, ``start`` (create the payment at the provider) and
-``verify_notification`` (check the provider's signed report)."""
+"""What a payment plugin is: typed options and ``check_config`` (``revier.core.plugins``),
+``start`` (create the payment at the provider) and ``verify_notification`` (check the
+provider's signed report)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from revier.core.plugins import Plugin
 
 if TYPE_CHECKING:
     from revier.payments.models import Payment
@@ -40,25 +40,10 @@ class PaymentNotification:
     timestamp: dt.datetime
 
 
-class PaymentPlugin(ABC):
-    id: str = ""  # set by @register
-    label: str = ""
+class PaymentPlugin(Plugin, ABC):
     # The FIT-Connect paymentMethod a payment of this plugin starts with.
     method: str = "OTHER"
     redirects: bool = False
-    secret_options: tuple[str, ...] = ()
-    required_options: tuple[str, ...] = ()
-
-    def clean_options(self, options: dict) -> dict:
-        missing = [key for key in self.required_options if not options.get(key)]
-        if missing:
-            raise ValidationError(
-                {
-                    key: ValidationError(_("This option is required."), code="required")
-                    for key in missing
-                }
-            )
-        return dict(options)
 
     @abstractmethod
     def start(

@@ -11,6 +11,10 @@ from revier.payments.registry import register
 class InvoicePlugin(PaymentPlugin):
     label = gettext_lazy("Invoice (bank transfer)")
     method = "INVOICE"
+    description = gettext_lazy(
+        "The receipt names a Kassenzeichen and the municipality's bank account; the cash office "
+        "books the transfer."
+    )
 
     def start(self, *, payment, options, description, return_url, notify_url) -> PaymentStart:
         return PaymentStart()

@@ -18,8 +18,10 @@ import time
 from decimal import Decimal, InvalidOperation
 
 import httpx
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from revier.core.plugins import CheckResult, Option, http_check
 from revier.payments.plugins.base import (
     NotificationRefused,
     PaymentNotification,
@@ -44,8 +46,49 @@ class RedirectProviderPlugin(PaymentPlugin):
     label = gettext_lazy("Online payment provider (redirect)")
     method = "OTHER"
     redirects = True
-    required_options = ("api_url", "merchant_id", "secret")
-    secret_options = ("secret",)
+    description = gettext_lazy(
+        "The applicant pays on the provider's page; the provider reports the result signed."
+    )
+    options = (
+        Option(
+            "api_url",
+            gettext_lazy("Payment provider: address of its interface"),
+            type="url",
+            required=True,
+            help_text=gettext_lazy("Only for an online payment provider."),
+        ),
+        Option(
+            "merchant_id",
+            gettext_lazy("Payment provider: merchant id"),
+            required=True,
+            max_length=100,
+        ),
+        Option(
+            "secret",
+            gettext_lazy("Payment provider: shared secret"),
+            type="secret",
+            required=True,
+            max_length=200,
+        ),
+    )
+
+    def check_config(self, options: dict) -> CheckResult:
+        """The provider's interface answers (any HTTP answer: it only takes signed POSTs)."""
+        result = http_check(
+            options["api_url"],
+            what=_("The payment provider"),
+            expect=lambda response: None,
+        )
+        if result.ok:
+            return CheckResult.success(
+                result.message,
+                [
+                    *result.details,
+                    _("Merchant %(merchant)s; payments are signed with the saved secret.")
+                    % {"merchant": options["merchant_id"]},
+                ],
+            )
+        return result
 
     def start(self, *, payment, options, description, return_url, notify_url) -> PaymentStart:
         body = json.dumps(
