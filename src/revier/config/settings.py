@@ -195,10 +195,12 @@ CELERY_TASK_ROUTES = {
     "revier.delivery.tasks.retry_due_deliveries": {"queue": "submissions"},
     "revier.delivery.tasks.check_delivery_answers": {"queue": "submissions"},
     "revier.applications.tasks.apply_retention": {"queue": "background"},
+    "revier.applications.tasks.apply_retention_municipality": {"queue": "background"},
     "revier.notifications.tasks.send_notification_emails": {"queue": "mail"},
     "revier.notifications.tasks.send_notification_email": {"queue": "mail"},
     "revier.notifications.tasks.send_notification_sms": {"queue": "mail"},
     "revier.privacy.tasks.case_retention_apply_all": {"queue": "background"},
+    "revier.privacy.tasks.case_retention_apply": {"queue": "background"},
 }
 # Periodic tasks (celery beat, see deploy/).
 CELERY_BEAT_SCHEDULE = {
