@@ -98,9 +98,7 @@ def send_notification_sms(self, *, notification_id: int, municipality, text: str
         )
     except SmsError as exc:
         final = self.request.retries >= self.max_retries
-        services.notification_attempt_failed(
-            notification=notification, error=str(exc), final=final
-        )
+        services.notification_attempt_failed(notification=notification, error=str(exc), final=final)
         if final:
             return "failed"
         return _retry(self, exc)

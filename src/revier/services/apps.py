@@ -7,6 +7,11 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Online services")
 
     def ready(self) -> None:
+        from revier.core import search
+        from revier.services.search import CATALOGUE
+
+        search.register(CATALOGUE)
+
         from revier.accounts.views_backoffice import Section, register_section
 
         register_section(
