@@ -16,6 +16,7 @@ everywhere. The base layer imports no domain app.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
@@ -136,10 +137,9 @@ def vocabulary(source: SearchSource | str, municipality_id: int | None = None) -
 def invalidate_vocabulary(source: SearchSource | str) -> None:
     source = _source(source)
     cache.delete(f"search:{source.name}:vocabulary")
-    try:
+    # Not set yet: nothing is cached under a version.
+    with contextlib.suppress(ValueError):
         cache.incr(_version_key(source))
-    except ValueError:  # not set yet: nothing cached under a version
-        pass
 
 
 # --- reading -----------------------------------------------------------------------------------
