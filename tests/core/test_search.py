@@ -132,3 +132,19 @@ def test_a_source_needs_a_unique_name():
 
     with pytest.raises(ValueError, match="already registered"):
         search.register(Other())
+
+
+@pytest.mark.django_db
+def test_the_reindex_command_rebuilds_a_source(notes):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    search.remove(notes, list(NOTES))
+    assert search.search(notes, "Spielplatz") == []
+    out = StringIO()
+    call_command("search-reindex", "tests.notes", stdout=out)
+    assert out.getvalue() == "tests.notes: 3 documents\n"
+    assert keys(search.search(notes, "Spielplatz")) == ["spielplatz"]
+    with pytest.raises(CommandError, match="Unknown search source"):
+        call_command("search-reindex", "nope")
