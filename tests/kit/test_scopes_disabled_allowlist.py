@@ -16,7 +16,14 @@ PERSON = "personal-data provider: the person's own rows in every municipality, f
 ME = "'me' view of the citizen account: the person's own rows across municipalities"
 
 # (module, function's qualified name) -> why it may cross tenants
+PLUGIN_CHECK = (
+    "operator command `revier check-plugins`: the saved plugin configurations of every "
+    "municipality, each row with its municipality, bounded by --limit"
+)
 ALLOWED: dict[tuple[str, str], str] = {
+    ("revier.delivery.plugin_configs", "delivery_routes"): PLUGIN_CHECK,
+    ("revier.notifications.plugin_configs", "sms_gateways"): PLUGIN_CHECK,
+    ("revier.payments.plugin_configs", "fees"): PLUGIN_CHECK,
     ("revier.core.admin_site", "OperatorAdminSite.admin_view.wrapped"): (
         "operator admin: platform operators (staff, TOTP) see all municipalities"
     ),

@@ -73,7 +73,10 @@ def contributions() -> Contributions:
                 module="services",
             ),
         ],
-        task_routes=[TaskRoute("revier.applications.tasks.apply_retention", "background")],
+        task_routes=[
+            TaskRoute("revier.applications.tasks.apply_retention", "background"),
+            TaskRoute("revier.applications.tasks.apply_retention_municipality", "background"),
+        ],
         periodic_tasks=[
             PeriodicTask(
                 "applications-retention",

@@ -3,23 +3,28 @@
 import logging
 
 from celery import shared_task
-from django_scopes import scope
 
 from revier.applications import services
-from revier.tenancy.models import Municipality
+from revier.core.tasks import for_each_municipality, municipality_task
 
 logger = logging.getLogger(__name__)
 
 
+# Deletion deadlines outlive a deactivation: inactive municipalities are included (ADR 0024).
+@municipality_task(
+    name="revier.applications.tasks.apply_retention_municipality", include_inactive=True
+)
+def apply_retention_municipality(*, municipality) -> dict[str, int]:
+    """Delete or anonymise one municipality's applications past their form's retention; logs
+    and audits the counts."""
+    counts = services.retention_apply(municipality=municipality)
+    if any(counts.values()):
+        logger.info("retention %s: %s", municipality.slug, counts)
+    return counts
+
+
 @shared_task(name="revier.applications.tasks.apply_retention")
 def apply_retention() -> dict[str, dict[str, int]]:
-    """Periodic: delete or anonymise applications past their form's retention, one
-    municipality (and scope) at a time; logs and audits the counts of each."""
-    done = {}
-    for municipality in Municipality.objects.order_by("pk"):
-        with scope(municipality=municipality):
-            counts = services.retention_apply(municipality=municipality)
-        if any(counts.values()):
-            logger.info("retention %s: %s", municipality.slug, counts)
-        done[municipality.slug] = counts
-    return done
+    """Periodic: :func:`apply_retention_municipality` for every municipality (enqueued with a
+    broker; inline without one, then returning the counts by municipality slug)."""
+    return for_each_municipality(apply_retention_municipality).results_by("slug")

@@ -458,8 +458,7 @@ def _week_chart(weeks: list[dict]) -> charts.Chart:
         categories.append(
             charts.Category(
                 label=str(number),
-                table_label=f"{date_format(week['week'], 'SHORT_DATE_FORMAT')} "
-                f"({week_label})",
+                table_label=f"{date_format(week['week'], 'SHORT_DATE_FORMAT')} ({week_label})",
                 datetime=week["week"].isoformat(),
             )
         )

@@ -197,6 +197,15 @@ class UrlMount:
 
 
 @dataclass(frozen=True)
+class SearchSourceRef:
+    """A source the search backend indexes (``revier.core.search``): the dotted path of a
+    ``SearchSource`` instance."""
+
+    key: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Contributions:
     roles: Iterable[Role] = ()
     permissions: Iterable[Permission] = ()
@@ -211,6 +220,7 @@ class Contributions:
     demo: Iterable[DemoStep] = ()
     home_blocks: Iterable[HomeBlock] = ()
     urls: Iterable[UrlMount] = ()
+    search_sources: Iterable[SearchSourceRef] = ()
 
 
 # --- the registries ---------------------------------------------------------------------------
@@ -230,6 +240,7 @@ _KEYS = {
     "demo": "key",
     "home_blocks": "key",
     "urls": None,  # several mounts may share a prefix
+    "search_sources": "key",
 }
 # kind -> list of (app label, item), in registration (INSTALLED_APPS) order
 _registry: dict[str, list[tuple[str, Any]]] = {kind: [] for kind in KINDS}

@@ -1,6 +1,8 @@
-"""Building blocks every domain app uses: the tenant-owned base model and the audit log."""
+"""Building blocks every domain app uses: the tenant-owned base model, the audit log and the
+search index."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -193,3 +195,41 @@ class ImportProblem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
+
+
+class SearchDocument(models.Model):
+    """One searchable document of a registered search source (``revier.core.search``).
+
+    Written by the search index only, never by hand: ``core.search.index()`` builds it from the
+    source's objects. ``municipality`` empty means the document is global (visible in every
+    municipality's search); otherwise only that municipality's searches find it. Not a
+    ``TenantOwnedModel`` because global documents have no municipality; the query engine
+    filters by municipality itself. On SQLite an FTS5 table ``core_searchdocument_fts``
+    (rowid = id) holds the text; on PostgreSQL ``search_vector`` and ``search_text`` carry GIN
+    indexes (see migration).
+    """
+
+    source = models.CharField(max_length=64)
+    key = models.CharField(max_length=200)
+    municipality = models.ForeignKey(
+        "tenancy.Municipality", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(max_length=8, default="de")
+    title = models.TextField()
+    keywords = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # Normalised title, keywords and summary: substring, trigram and vocabulary matching.
+    search_text = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="core_searchdoc_source_key")
+        ]
+        indexes = [
+            models.Index(fields=["source", "municipality"], name="core_searchdoc_source_muni")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.key}"

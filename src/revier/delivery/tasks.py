@@ -4,25 +4,22 @@ import logging
 
 from celery import shared_task
 from django.utils import timezone
-from django_scopes import scope
 
+from revier.core.tasks import for_each_municipality, municipality_task
 from revier.delivery import services
 from revier.delivery.models import Delivery
-from revier.tenancy.models import Municipality
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, name="revier.delivery.tasks.deliver_package", max_retries=None)
-def deliver_package(self, *, municipality_id: int, delivery_id: int) -> str:
+@municipality_task(name="revier.delivery.tasks.deliver_package", bind=True, max_retries=None)
+def deliver_package(self, *, municipality, delivery_id: int) -> str:
     """Attempt one delivery; on a temporary failure schedule the next attempt (backoff).
 
     Running this twice for the same delivery is harmless: ``delivery_run`` claims the row under
     a lock and a delivered package is never sent again.
     """
-    municipality = Municipality.objects.get(pk=municipality_id)
-    with scope(municipality=municipality):
-        delivery = services.delivery_run(delivery_id=delivery_id)
+    delivery = services.delivery_run(delivery_id=delivery_id)
     if delivery.status == Delivery.Status.RETRYING and not self.request.is_eager:
         countdown = max((delivery.next_attempt_at - timezone.now()).total_seconds(), 1)
         raise self.retry(countdown=countdown)
@@ -31,19 +28,30 @@ def deliver_package(self, *, municipality_id: int, delivery_id: int) -> str:
     return delivery.status
 
 
+def _enqueue_due(*, municipality) -> int:
+    due = services.deliveries_due()
+    for delivery_id in due:
+        deliver_package.delay(municipality_id=municipality.pk, delivery_id=delivery_id)
+    return len(due)
+
+
 @shared_task(name="revier.delivery.tasks.retry_due_deliveries")
 def retry_due_deliveries() -> int:
     """Periodic: enqueue deliveries whose next attempt is due, and take over claims of dead
     workers. A safety net beside Celery's own countdown retries (lost messages, restarts)."""
-    count = 0
-    for municipality in Municipality.objects.filter(is_active=True).only("pk"):
-        with scope(municipality=municipality):
-            due = services.deliveries_due()
-        for delivery_id in due:
-            deliver_package.delay(municipality_id=municipality.pk, delivery_id=delivery_id)
-            count += 1
+    # Finding what is due is one query per municipality: done inline, only deliveries are
+    # enqueued.
+    count = sum(c or 0 for c in for_each_municipality(_enqueue_due).results.values())
     if count:
         logger.info("enqueued %d due deliveries", count)
+    return count
+
+
+def _check_answers(*, municipality) -> int:
+    count = 0
+    for delivery_id in services.deliveries_awaiting_answer():
+        services.delivery_answer_check(delivery_id=delivery_id)
+        count += 1
     return count
 
 
@@ -51,12 +59,7 @@ def retry_due_deliveries() -> int:
 def check_delivery_answers() -> int:
     """Periodic: read the receiving authorities' answers (accepted, rejected) to delivered
     packages whose next check is due, in every municipality."""
-    count = 0
-    for municipality in Municipality.objects.filter(is_active=True).only("pk"):
-        with scope(municipality=municipality):
-            for delivery_id in services.deliveries_awaiting_answer():
-                services.delivery_answer_check(delivery_id=delivery_id)
-                count += 1
+    count = sum(c or 0 for c in for_each_municipality(_check_answers).results.values())
     if count:
         logger.info("read the answers of %d deliveries", count)
     return count

@@ -7,12 +7,11 @@ import smtplib
 
 from celery import shared_task
 from django.core.mail import EmailMessage
-from django_scopes import scope
 
+from revier.core.tasks import municipality_task
 from revier.notifications import selectors, services
 from revier.notifications.models import Notification
 from revier.notifications.sms import SmsError, register
-from revier.tenancy.models import Municipality
 
 MAX_RETRIES = 5
 # Errors where trying again cannot help (the receiving server refused the address).
@@ -43,71 +42,65 @@ def send_notification_emails(*, municipality_id: int, messages: list[dict]) -> i
     return len(messages)
 
 
-@shared_task(
+@municipality_task(
     name="revier.notifications.tasks.send_notification_email",
     bind=True,
     max_retries=MAX_RETRIES,
 )
 def send_notification_email(
-    self, *, notification_id: int, municipality_id: int, subject: str, body: str
+    self, *, notification_id: int, municipality, subject: str, body: str
 ) -> str:
-    municipality = Municipality.objects.get(pk=municipality_id)
-    with scope(municipality=municipality):
-        notification = Notification.objects.filter(pk=notification_id).first()
-        if notification is None or notification.status != Notification.Status.QUEUED:
-            return "skipped"
-        message = EmailMessage(
-            subject=subject,
-            body=body,
-            to=[notification.address],
-            reply_to=[municipality.email] if municipality.email else None,
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None or notification.status != Notification.Status.QUEUED:
+        return "skipped"
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        to=[notification.address],
+        reply_to=[municipality.email] if municipality.email else None,
+    )
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException) as exc:
+        final = isinstance(exc, PERMANENT) or self.request.retries >= self.max_retries
+        services.notification_attempt_failed(
+            notification=notification, error=f"{type(exc).__name__}: {exc}", final=final
         )
-        try:
-            message.send()
-        except (OSError, smtplib.SMTPException) as exc:
-            final = isinstance(exc, PERMANENT) or self.request.retries >= self.max_retries
-            services.notification_attempt_failed(
-                notification=notification, error=f"{type(exc).__name__}: {exc}", final=final
-            )
-            if final:
-                return "failed"
-            return _retry(self, exc)
-        services.notification_sent(notification=notification)
+        if final:
+            return "failed"
+        return _retry(self, exc)
+    services.notification_sent(notification=notification)
     return "sent"
 
 
-@shared_task(
+@municipality_task(
     name="revier.notifications.tasks.send_notification_sms",
     bind=True,
     max_retries=MAX_RETRIES,
 )
-def send_notification_sms(self, *, notification_id: int, municipality_id: int, text: str) -> str:
-    municipality = Municipality.objects.get(pk=municipality_id)
-    with scope(municipality=municipality):
-        notification = Notification.objects.filter(pk=notification_id).first()
-        if notification is None or notification.status != Notification.Status.QUEUED:
-            return "skipped"
-        sms_settings = selectors.sms_settings_get(municipality=municipality)
-        if sms_settings is None or not sms_settings.enabled or sms_settings.plugin not in register:
-            services.notification_attempt_failed(
-                notification=notification, error="no SMS gateway configured", final=True
-            )
+def send_notification_sms(self, *, notification_id: int, municipality, text: str) -> str:
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None or notification.status != Notification.Status.QUEUED:
+        return "skipped"
+    sms_settings = selectors.sms_settings_get(municipality=municipality)
+    if sms_settings is None or not sms_settings.enabled or sms_settings.plugin not in register:
+        services.notification_attempt_failed(
+            notification=notification, error="no SMS gateway configured", final=True
+        )
+        return "failed"
+    plugin = register.get(sms_settings.plugin)
+    try:
+        message_id = plugin.send(
+            to=notification.address,
+            text=text,
+            options=selectors.sms_options(sms_settings),
+            reference=str(notification.pk),
+        )
+    except SmsError as exc:
+        final = self.request.retries >= self.max_retries
+        services.notification_attempt_failed(notification=notification, error=str(exc), final=final)
+        if final:
             return "failed"
-        plugin = register.get(sms_settings.plugin)
-        try:
-            message_id = plugin.send(
-                to=notification.address,
-                text=text,
-                options=selectors.sms_options(sms_settings),
-                reference=str(notification.pk),
-            )
-        except SmsError as exc:
-            final = self.request.retries >= self.max_retries
-            services.notification_attempt_failed(
-                notification=notification, error=str(exc), final=final
-            )
-            if final:
-                return "failed"
-            return _retry(self, exc)
-        services.notification_sent(notification=notification, provider_reference=message_id)
+        return _retry(self, exc)
+    services.notification_sent(notification=notification, provider_reference=message_id)
     return "sent"

@@ -24,7 +24,10 @@ def contributions() -> Contributions:
                 order=60,
             ),
         ],
-        task_routes=[TaskRoute("revier.privacy.tasks.case_retention_apply_all", "background")],
+        task_routes=[
+            TaskRoute("revier.privacy.tasks.case_retention_apply_all", "background"),
+            TaskRoute("revier.privacy.tasks.case_retention_apply", "background"),
+        ],
         periodic_tasks=[
             PeriodicTask(
                 "cases-retention", "revier.privacy.tasks.case_retention_apply_all", 24 * 3600.0

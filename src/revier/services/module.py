@@ -8,6 +8,7 @@ from revier.core.kit import (
     DemoStep,
     Module,
     Permission,
+    SearchSourceRef,
     UrlMount,
 )
 
@@ -45,6 +46,7 @@ def contributions() -> Contributions:
                 order=10,
             ),
         ],
+        search_sources=[SearchSourceRef("services.catalogue", "revier.services.search.CATALOGUE")],
         urls=[
             UrlMount("", "revier.services.urls_api", site="api", order=10),
             UrlMount("leistungen/", "revier.services.urls"),

@@ -71,3 +71,11 @@ def test_settings_offer_the_module_switch(town):
     with scope(municipality=town):
         form = MunicipalitySettingsForm(instance=town)
     assert ("samples", "Samples") in form.fields["enabled_modules"].choices
+
+
+def test_search_source_is_indexed_and_found(db):
+    from revier.core import search
+
+    source = search.get("sample_module.samples")
+    assert search.index(source, ["lantern"]) == 1
+    assert [hit.key for hit in search.search(source, "Laternen")] == ["lantern"]

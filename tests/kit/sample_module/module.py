@@ -12,6 +12,7 @@ from revier.core.kit import (
     PersonalDataProvider,
     ProcessingActivity,
     Role,
+    SearchSourceRef,
     TaskRoute,
     UrlMount,
 )
@@ -68,6 +69,7 @@ def contributions() -> Contributions:
                 module="samples",
             )
         ],
+        search_sources=[SearchSourceRef("samples", "tests.kit.sample_module.search.SOURCE")],
         urls=[
             UrlMount("beispiele/", "tests.kit.sample_module.urls"),
             UrlMount("backoffice/beispiele/", "tests.kit.sample_module.urls_backoffice"),
