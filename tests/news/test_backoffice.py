@@ -351,3 +351,17 @@ def test_another_municipalitys_item_is_not_found(moderator_client, zeitz, naumbu
         assert moderator_client.post(f"{BASE}{theirs.pk}/{suffix}", GOOD).status_code == 404
     theirs = reload(theirs)
     assert (theirs.title, theirs.status) == ("Domfest", "published")
+
+
+def test_publish_page_of_a_scheduled_item_shows_its_time_in_local_time(moderator_client, zeitz):
+    import datetime as dt
+
+    berlin_nine = dt.datetime(2099, 12, 24, 8, 0, tzinfo=dt.UTC)  # 09:00 in Berlin (winter)
+    item = add_news(zeitz, "Weihnachtsmarkt", publish_at=berlin_nine)
+
+    edit = moderator_client.get(f"{BASE}{item.pk}/").content.decode()
+    page = moderator_client.get(f"{BASE}{item.pk}/veroeffentlichen/").content.decode()
+
+    assert "Change the time of publication" in edit and "Cancel the schedule" in edit
+    assert 'value="2099-12-24T09:00"' in page
+    assert 'value="later" class="kern-form-check__radio" required id="id_when_1" checked' in page
