@@ -47,9 +47,24 @@ def test_export_lists_what_the_person_wrote_by_municipality(
     assert personal_data.municipalities(user=moderator) == {zeitz.pk, naumburg.pk}
 
 
-def test_export_of_someone_who_wrote_nothing(resident):
+def test_export_and_erasure_of_someone_who_wrote_nothing(resident):
     assert personal_data.export(user=resident) == {"news_authored": {}}
     assert personal_data.municipalities(user=resident) == set()
+    assert personal_data.erase(user=resident) == {}  # nothing to report to a resident
+
+
+def test_pdf_part_lists_the_news_written(zeitz, moderator):
+    from django.template.loader import render_to_string
+
+    add_news(zeitz, "Stadtfest", actor=moderator, publish=True)
+    html = render_to_string(
+        "news/personal_data_pdf.html", {"data": personal_data.export(user=moderator)}
+    )
+    assert "News written" in html and '<th scope="row">Zeitz</th>' in html
+    assert "Stadtfest (published, " in html
+    assert "News written" not in render_to_string(
+        "news/personal_data_pdf.html", {"data": {"news_authored": {}}}
+    )
 
 
 def test_erase_keeps_the_news_and_forgets_the_author(zeitz, naumburg, moderator, naumburg_admin):

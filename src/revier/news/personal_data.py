@@ -46,7 +46,8 @@ def municipalities(*, user) -> Iterable[int]:
 
 
 def erase(*, user) -> dict[str, int]:
-    """The news stay (they are the municipality's publications); the author is forgotten."""
+    """The news stay (they are the municipality's publications); the author is forgotten.
+    Nothing is reported for people who wrote none (residents)."""
     with scopes_disabled():
         count = NewsItem.objects.filter(author=user).update(author=None)
-    return {"news_authored": count}
+    return {"news_authored": count} if count else {}
