@@ -61,6 +61,10 @@ def test_backoffice_and_account_pages_have_no_serious_violations(browser, demo, 
         )
     domain = domain_add(municipality=zeitz, domain="service.zeitz.example")
     colleague = User.objects.get(email="case-worker@zeitz.example")
+    from revier.news.models import NewsItem
+
+    with scope(municipality=zeitz):
+        news_items = {item.status: item.pk for item in NewsItem.objects.all()}
     with scopes_disabled():
         company_membership = Membership.objects.select_related("organisation").get(
             user__email="firma@hub-partner.example"
@@ -82,6 +86,13 @@ def test_backoffice_and_account_pages_have_no_serious_violations(browser, demo, 
             f"/zeitz/backoffice/rueckmeldungen/{feedback.pk}/",
             "/zeitz/backoffice/einstellungen/",
             f"/zeitz/backoffice/einstellungen/domains/{domain.pk}/entfernen/",
+            "/zeitz/backoffice/aktuelles/",
+            "/zeitz/backoffice/aktuelles/?status=scheduled",
+            "/zeitz/backoffice/aktuelles/neu/",
+            f"/zeitz/backoffice/aktuelles/{news_items['published']}/",
+            f"/zeitz/backoffice/aktuelles/{news_items['scheduled']}/veroeffentlichen/",
+            f"/zeitz/backoffice/aktuelles/{news_items['published']}/zuruecknehmen/",
+            f"/zeitz/backoffice/aktuelles/{news_items['published']}/loeschen/",
             "/zeitz/konto/",
             "/zeitz/konto/profil/",
             "/zeitz/konto/organisationen/neu/",
@@ -106,6 +117,16 @@ def test_backoffice_and_account_pages_have_no_serious_violations(browser, demo, 
         page.click("section[aria-labelledby=general-heading] button[type=submit]")
         page.wait_for_load_state()
         assert page.locator("#id_primary_colour-error").count() == 1
+        _check(page, "", problems, csp, status=400)
+
+        page.goto("/zeitz/backoffice/aktuelles/neu/")
+        page.fill("#id_summary", "Kurz")
+        page.check("#id_when_2")
+        page.click("form.revier-form button[type=submit]")
+        page.wait_for_load_state()
+        assert "id_title-error" in page.locator("#id_title").get_attribute("aria-describedby")
+        assert page.locator("#id_publish_at-error").count() == 1
+        assert page.locator("#id_summary").input_value() == "Kurz"
         _check(page, "", problems, csp, status=400)
 
         page.goto("/zeitz/backoffice/protokoll/?date_from=2026-03-10&date_to=2026-03-01")

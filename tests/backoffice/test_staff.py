@@ -231,7 +231,7 @@ def test_dashboard_lists_roles_and_permitted_sections(client, zeitz):
     response = client.get(mu_url(zeitz, "backoffice:dashboard"))
     assert response.status_code == 200
     assert response.context["roles"] == ["moderator"]
-    assert [s.key for s in response.context["sections"]] == ["feedback"]
+    assert [s.key for s in response.context["sections"]] == ["news", "feedback"]
     html = response.content.decode()
     assert mu_url(zeitz, "portal_backoffice:feedback_list") in html
     assert mu_url(zeitz, "accounts_backoffice:staff_list") not in html

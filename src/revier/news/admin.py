@@ -6,5 +6,5 @@ from revier.tenancy.admin import TenantOwnedAdmin
 
 @admin.register(NewsItem)
 class NewsItemAdmin(TenantOwnedAdmin):
-    list_display = ["title", "municipality", "published_at"]
+    list_display = ["title", "municipality", "published_at", "publish_at"]
     search_fields = ["title"]

@@ -1,5 +1,8 @@
-"""Demo news of the demo municipalities (idempotent)."""
+"""Demo news of the demo municipalities (idempotent): published items and one scheduled."""
 
+import datetime as dt
+
+from django.utils import timezone
 from django_scopes import scope
 
 from revier.accounts.demo import demo_municipalities
@@ -31,6 +34,17 @@ NEWS = {
 }
 
 
+# Scheduled a fortnight after the demo is loaded: the back office shows it as "scheduled".
+SCHEDULED = {
+    "zeitz": (
+        "Weihnachtsmarkt auf dem Altmarkt",
+        "Der Weihnachtsmarkt öffnet mit Bühnenprogramm und Ständen der Vereine.",
+        "Die Stadt Zeitz lädt zum Weihnachtsmarkt auf dem Altmarkt ein. Vereine, Schulen und "
+        "Händler aus der Region gestalten das Programm.",
+    ),
+}
+
+
 def load() -> None:
     municipalities = demo_municipalities()
     for slug, items in NEWS.items():
@@ -46,3 +60,16 @@ def load() -> None:
                         actor=None,
                         publish=True,
                     )
+
+    for slug, (title, summary, body) in SCHEDULED.items():
+        municipality = municipalities[slug]
+        with scope(municipality=municipality):
+            if not NewsItem.objects.filter(title=title).exists():
+                news_create(
+                    municipality=municipality,
+                    title=title,
+                    summary=summary,
+                    body=body,
+                    actor=None,
+                    publish_at=timezone.now() + dt.timedelta(days=14),
+                )

@@ -38,3 +38,10 @@ def kern_widget(field):
 @register.filter
 def is_checkbox(field) -> bool:
     return isinstance(field.field.widget, CheckboxInput)
+
+
+@register.filter
+def is_select(field) -> bool:
+    """A single-choice drop-down: KERN draws its box and arrow on a wrapper."""
+    widget = field.field.widget
+    return isinstance(widget, Select) and not widget.allow_multiple_selected
