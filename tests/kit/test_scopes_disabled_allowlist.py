@@ -43,6 +43,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("revier.notifications.personal_data", "export"): PERSON,
     ("revier.notifications.personal_data", "municipalities"): PERSON + " (audit of export/erasure)",
     ("revier.notifications.personal_data", "erase"): PERSON,
+    ("revier.news.personal_data", "export"): PERSON + " (news the staff member wrote)",
+    ("revier.news.personal_data", "municipalities"): PERSON + " (audit of export/erasure)",
+    ("revier.news.personal_data", "erase"): PERSON + " (author set to empty)",
 }
 
 

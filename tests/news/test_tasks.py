@@ -46,11 +46,11 @@ def test_only_the_given_municipality(zeitz, naumburg):
     _make_due(due_z)
     _make_due(due_n)
 
-    assert tasks.publish_due(municipality_id=naumburg.pk) == {"naumburg": 1}
+    assert tasks.publish_due_municipality(municipality_id=naumburg.pk) == 1
     assert reload(due_z).status == "scheduled"
 
 
-def test_walks_municipalities_in_batches(zeitz, naumburg, monkeypatch):
+def test_walks_every_municipality(zeitz, naumburg):
     elsteraue = make_municipality("elsteraue")
     items = [
         add_news(m, f"Meldung {m.slug}", publish_at=in_days(1))
@@ -58,8 +58,6 @@ def test_walks_municipalities_in_batches(zeitz, naumburg, monkeypatch):
     ]
     for item in items:
         _make_due(item)
-    monkeypatch.setattr(tasks, "BATCH", 2)
-
     assert tasks.publish_due() == {"zeitz": 1, "naumburg": 1, "elsteraue": 1}
 
 

@@ -95,7 +95,13 @@ def anna(zeitz):
 
 def test_shipped_providers_are_declared_by_their_modules():
     providers = kit.personal_data_providers()
-    assert [p.key for p in providers] == ["accounts", "applications", "cases", "notifications"]
+    assert [p.key for p in providers] == [
+        "accounts",
+        "applications",
+        "cases",
+        "notifications",
+        "news",
+    ]
     for provider in providers:
         assert kit.owner_of("personal_data", provider.key) == provider.key
         for path in (provider.export, provider.erase, provider.erase_blockers):
@@ -116,6 +122,7 @@ def test_export_has_a_section_of_every_provider_in_the_documented_order(client, 
         "applications",
         "cases",
         "notifications",
+        "news_authored",
         "created",
     ]
     for provider in kit.personal_data_providers():

@@ -213,7 +213,9 @@ def for_each_municipality(
                 result = task_or_callable.apply(
                     kwargs={"municipality_id": municipality_id, **kwargs}, throw=True
                 )
-                sweep.results[municipality_id] = result.get(propagate=True)
+                # apply() ran it here (throw=True raised its error); .get() is refused inside
+                # a task, and the periodic sweep is one.
+                sweep.results[municipality_id] = result.result
             else:
                 sweep.results[municipality_id] = run_in_scope(
                     task_or_callable,

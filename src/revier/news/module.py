@@ -78,10 +78,15 @@ def contributions() -> Contributions:
                 _("News written"),
                 export="revier.news.personal_data.export",
                 erase="revier.news.personal_data.erase",
+                municipalities="revier.news.personal_data.municipalities",
+                pdf_template="news/personal_data_pdf.html",
                 order=80,
             )
         ],
-        task_routes=[TaskRoute("revier.news.tasks.publish_due", "background")],
+        task_routes=[
+            TaskRoute("revier.news.tasks.publish_due", "background"),
+            TaskRoute("revier.news.tasks.publish_due_municipality", "background"),
+        ],
         periodic_tasks=[
             PeriodicTask("news-publish-due", "revier.news.tasks.publish_due", 60.0),
         ],
