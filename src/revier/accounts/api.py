@@ -7,7 +7,7 @@ from rest_framework import generics, serializers
 from revier.accounts.models import User
 from revier.accounts.selectors import staff_list
 from revier.core import kit
-from revier.core.audit import audit_log
+from revier.core.audit import audit_context, audit_log
 from revier.tenancy.api_scope import HasMunicipalityPerm, MunicipalityAPIMixin
 
 
@@ -64,6 +64,6 @@ class StaffListView(MunicipalityAPIMixin, generics.ListAPIView):
             object_type="accounts.StaffRole",
             object_repr="staff list",
             summary=f"listed staff through the API ({request.get_full_path()})",
-            request=request,
+            context=audit_context(request),
         )
         return response

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from revier.accounts.models import Membership, Organisation, StaffRole, User
 from revier.core import kit
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.core.mail import send_templated_mail
 
 
@@ -63,7 +63,9 @@ def _require_staff_manager(*, municipality, actor) -> None:
 
 
 @transaction.atomic
-def staff_role_grant(*, municipality, user: User, role: str, actor: User | None, request=None):
+def staff_role_grant(
+    *, municipality, user: User, role: str, actor: User | None, context: AuditContext | None = None
+):
     """Give ``user`` a role in ``municipality``. ``actor`` None means the platform (demo, CLI)."""
     if actor is not None:
         _require_staff_manager(municipality=municipality, actor=actor)
@@ -84,13 +86,15 @@ def staff_role_grant(*, municipality, user: User, role: str, actor: User | None,
             action="change",
             obj=user,
             summary=f"granted role {role}",
-            request=request,
+            context=context,
         )
     return staff_role
 
 
 @transaction.atomic
-def staff_role_revoke(*, municipality, user: User, role: str, actor: User, request=None) -> None:
+def staff_role_revoke(
+    *, municipality, user: User, role: str, actor: User, context: AuditContext | None = None
+) -> None:
     _require_staff_manager(municipality=municipality, actor=actor)
     if role == StaffRole.Role.ADMINISTRATOR and user == actor:
         remaining = StaffRole.objects.filter(role=StaffRole.Role.ADMINISTRATOR).exclude(user=user)
@@ -107,13 +111,13 @@ def staff_role_revoke(*, municipality, user: User, role: str, actor: User, reque
             action="change",
             obj=user,
             summary=f"revoked role {role}",
-            request=request,
+            context=context,
         )
 
 
 @transaction.atomic
 def staff_set_roles(
-    *, municipality, user: User, roles: list[str], actor: User, request=None
+    *, municipality, user: User, roles: list[str], actor: User, context: AuditContext | None = None
 ) -> set[str]:
     """Make ``roles`` exactly the roles of ``user`` in ``municipality``."""
     _require_staff_manager(municipality=municipality, actor=actor)
@@ -121,11 +125,11 @@ def staff_set_roles(
     wanted = set(roles)
     for role in sorted(current - wanted):
         staff_role_revoke(
-            municipality=municipality, user=user, role=role, actor=actor, request=request
+            municipality=municipality, user=user, role=role, actor=actor, context=context
         )
     for role in sorted(wanted - current):
         staff_role_grant(
-            municipality=municipality, user=user, role=role, actor=actor, request=request
+            municipality=municipality, user=user, role=role, actor=actor, context=context
         )
     return wanted
 
@@ -139,7 +143,7 @@ def staff_invite(
     actor: User,
     first_name: str = "",
     last_name: str = "",
-    request=None,
+    context: AuditContext | None = None,
 ) -> User:
     """Make the person with ``email`` staff of ``municipality`` with ``roles`` and tell them.
 
@@ -162,7 +166,7 @@ def staff_invite(
             action="create",
             obj=user,
             summary="invited as staff",
-            request=request,
+            context=context,
         )
     elif StaffRole.objects.filter(user=user).exists():
         raise ValidationError(
@@ -170,7 +174,7 @@ def staff_invite(
         )
     for role in sorted(set(roles)):
         staff_role_grant(
-            municipality=municipality, user=user, role=role, actor=actor, request=request
+            municipality=municipality, user=user, role=role, actor=actor, context=context
         )
 
     set_password_url = ""
@@ -185,7 +189,7 @@ def staff_invite(
                 "key": default_token_generator.make_token(user),
             },
         )
-        set_password_url = request.build_absolute_uri(path) if request else path
+        set_password_url = context.absolute_url(path) if context else path
     login_path = reverse("account_login")
     role_labels = [str(kit.role(role).label) for role in sorted(set(roles)) if kit.role(role)]
     send_templated_mail(
@@ -196,7 +200,7 @@ def staff_invite(
             "inviter": actor,
             "roles": role_labels,
             "set_password_url": set_password_url,
-            "login_url": request.build_absolute_uri(login_path) if request else login_path,
+            "login_url": context.absolute_url(login_path) if context else login_path,
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         },
         to=[user.email],
@@ -206,9 +210,11 @@ def staff_invite(
 
 
 @transaction.atomic
-def staff_remove(*, municipality, user: User, actor: User, request=None) -> None:
+def staff_remove(
+    *, municipality, user: User, actor: User, context: AuditContext | None = None
+) -> None:
     """Take every role in ``municipality`` from ``user``; the person's account stays."""
-    staff_set_roles(municipality=municipality, user=user, roles=[], actor=actor, request=request)
+    staff_set_roles(municipality=municipality, user=user, roles=[], actor=actor, context=context)
 
 
 def user_update_profile(

@@ -16,7 +16,7 @@ from revier.backoffice.framework import (
     post_data,
     render_backoffice,
 )
-from revier.core.audit import audit_log
+from revier.core.audit import audit_context, audit_log
 
 # --- staff ----------------------------------------------------------------------------------
 
@@ -32,7 +32,7 @@ def staff_list(request):
         object_type="accounts.User",
         object_repr=_("staff list"),
         summary=f"viewed staff list page {page.number}",
-        request=request,
+        context=audit_context(request),
     )
     return render_backoffice(request, "backoffice/staff_list.html", {"page": page}, section="staff")
 
@@ -46,7 +46,7 @@ def staff_invite(request):
             user = services.staff_invite(
                 municipality=request.municipality,
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -83,7 +83,7 @@ def staff_detail(request, user_id: int):
                 user=member,
                 roles=form.cleaned_data["roles"],
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             apply_service_error(form, exc)
@@ -97,7 +97,7 @@ def staff_detail(request, user_id: int):
             action="view",
             obj=member,
             summary="viewed staff member",
-            request=request,
+            context=audit_context(request),
         )
     return render_backoffice(
         request,
@@ -119,7 +119,7 @@ def staff_remove(request, user_id: int):
                 municipality=request.municipality,
                 user=member,
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -137,7 +137,7 @@ def staff_remove(request, user_id: int):
             action="view",
             obj=member,
             summary="viewed staff member (removal)",
-            request=request,
+            context=audit_context(request),
         )
     return render_backoffice(
         request,

@@ -29,7 +29,7 @@ from revier.applications.models import (
 from revier.applications.prefill import prefill_fields
 from revier.applications.receipt import receipt_pdf
 from revier.applications.uploads import UploadRefused, check_upload
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.core.db import values_list_binary
 from revier.core.mail import send_templated_mail
 from revier.delivery.package import DeliveryPackage, PackageAttachment, PaymentInformation
@@ -720,7 +720,9 @@ DEFAULT_RETENTION = RetentionPolicy(draft_days=30, submitted_days=365, failed_da
 
 
 @transaction.atomic
-def retention_policy_set(*, form, actor=None, request=None, **values) -> RetentionPolicy:
+def retention_policy_set(
+    *, form, actor=None, context: AuditContext | None = None, **values
+) -> RetentionPolicy:
     """Set how long a form's applications are kept; a staff ``actor`` is audited."""
     policy = RetentionPolicy.objects.filter(form=form).first() or RetentionPolicy(
         municipality_id=form.municipality_id, form=form
@@ -737,7 +739,7 @@ def retention_policy_set(*, form, actor=None, request=None, **values) -> Retenti
             obj=form,
             summary=f"set retention policy {policy.draft_days}/{policy.submitted_days}/"
             f"{policy.failed_days} days, then {policy.action}",
-            request=request,
+            context=context,
         )
     return policy
 

@@ -13,7 +13,7 @@ from revier.applications import answers, selectors, services
 from revier.applications.forms_backoffice import ApplicationFilterForm, RetentionPolicyForm
 from revier.applications.models import Application
 from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
-from revier.core.audit import audit_log
+from revier.core.audit import audit_context, audit_log
 from revier.core.views import post_data
 from revier.forms.models import Form
 from revier.forms.selectors import form_version_tree
@@ -68,7 +68,7 @@ def application_detail(request, reference: str):
         action="view",
         obj=application,
         summary="viewed application with its answers",
-        request=request,
+        context=audit_context(request),
     )
     return render_backoffice(
         request,
@@ -95,7 +95,7 @@ def application_receipt(request, reference: str):
         object_type="applications.Application",
         object_repr=reference,
         summary="downloaded receipt of application",
-        request=request,
+        context=audit_context(request),
     )
     response = HttpResponse(receipt, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{reference}.pdf"'
@@ -133,7 +133,10 @@ def retention_edit(request, form_id: int):
     if form.is_valid():
         try:
             services.retention_policy_set(
-                form=form_obj, actor=request.user, request=request, **form.cleaned_data
+                form=form_obj,
+                actor=request.user,
+                context=audit_context(request),
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             apply_service_error(form, exc)

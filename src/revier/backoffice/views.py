@@ -11,7 +11,7 @@ from revier.backoffice.framework import (
     sections_for,
 )
 from revier.core import kit
-from revier.core.audit import audit_log, audit_log_entries
+from revier.core.audit import audit_context, audit_log, audit_log_entries
 
 
 @backoffice_view()
@@ -40,7 +40,7 @@ def audit_log_list(request):
         object_type="core.AuditLogEntry",
         object_repr=_("audit log"),
         summary="viewed audit log",
-        request=request,
+        context=audit_context(request),
     )
     page = paginate(request, audit_log_entries(**filters))
     return render_backoffice(

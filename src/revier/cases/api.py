@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from revier.cases import selectors, services
 from revier.cases.models import Case, CaseDocument, CaseEvent, Message, StatusKind
 from revier.cases.workflow import workflows_for
-from revier.core.audit import audit_log
+from revier.core.audit import audit_context, audit_log
 from revier.core.models import AuditLogEntry
 from revier.tenancy.api_scope import HasMunicipalityPerm, MunicipalityAPIMixin
 
@@ -229,7 +229,7 @@ class CaseListView(MunicipalityAPIMixin, generics.ListAPIView):
             object_type="cases.Case",
             object_repr="case list",
             summary=f"listed cases through the API ({request.get_full_path()})"[:500],
-            request=request,
+            context=audit_context(request),
         )
         return self.get_paginated_response(serializer.data)
 
@@ -241,7 +241,9 @@ class _CaseMixin(MunicipalityAPIMixin):
         case = selectors.case_get(pk=pk)
         if case is None:
             raise exceptions.NotFound(_("There is no case with this id."))
-        services.case_access_check(case=case, user=self.request.user, request=self.request)
+        services.case_access_check(
+            case=case, user=self.request.user, context=audit_context(self.request)
+        )
         return case
 
     def detail_response(self, case: Case, status_code: int = 200) -> Response:
@@ -273,7 +275,7 @@ class CaseDetailView(_CaseMixin, APIView):
             action=AuditLogEntry.Action.VIEW,
             obj=case,
             summary="case read through the API",
-            request=request,
+            context=audit_context(request),
         )
         return self.detail_response(case)
 
@@ -307,7 +309,7 @@ class CaseStatusView(_CaseMixin, APIView):
                 result=body.validated_data.get("result", ""),
                 note=body.validated_data.get("note", ""),
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from None
@@ -340,7 +342,7 @@ class CaseBulkStatusView(MunicipalityAPIMixin, APIView):
                 to_status=body.validated_data["status"],
                 result=body.validated_data.get("result", ""),
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from None
@@ -372,7 +374,7 @@ class CaseMessageView(_CaseMixin, APIView):
                 body=data["body"],
                 requests_information=data["requests_information"],
                 answer_due=data.get("answer_due"),
-                request=request,
+                context=audit_context(request),
             )
         except DjangoValidationError as exc:
             raise _validation_error(exc) from None

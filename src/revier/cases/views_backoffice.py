@@ -35,7 +35,7 @@ from revier.cases.forms_backoffice import (
 )
 from revier.cases.models import Case, DecisionTemplate, StatusKind, Workflow
 from revier.cases.workflow import ERROR_STATUS, workflow_for, workflows_for
-from revier.core.audit import audit_log
+from revier.core.audit import audit_context, audit_log
 from revier.core.views import post_data
 from revier.frontend import charts
 
@@ -73,7 +73,7 @@ def inbox(request):
                     to_status=bulk.cleaned_data["to_status"],
                     result=bulk.cleaned_data["result"],
                     actor=request.user,
-                    request=request,
+                    context=audit_context(request),
                 )
             except ValidationError as exc:
                 apply_service_error(bulk, exc)
@@ -117,7 +117,7 @@ def inbox(request):
             object_type="cases.Case",
             object_repr=_("case inbox"),
             summary=f"viewed case inbox page {page.number}",
-            request=request,
+            context=audit_context(request),
         )
     return _render(
         request,
@@ -134,7 +134,7 @@ def _case(request, pk: int) -> Case:
     case = selectors.case_get(pk=pk)
     if case is None:
         raise Http404(_("There is no such case."))
-    services.case_access_check(case=case, user=request.user, request=request)
+    services.case_access_check(case=case, user=request.user, context=audit_context(request))
     return case
 
 
@@ -212,7 +212,7 @@ def _detail(request, case: Case, *, forms: dict | None = None, status: int = 200
         action="view",
         obj=case,
         summary="viewed case with its answers",
-        request=request,
+        context=audit_context(request),
     )
     return _render(request, "cases/backoffice/detail.html", context, status=status)
 
@@ -234,7 +234,7 @@ def case_document(request, pk: int, document_id: int):
         action="view",
         obj=case,
         summary=f"downloaded document {document.filename}",
-        request=request,
+        context=audit_context(request),
     )
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
     safe = document.filename.replace('"', "").replace("\\", "")
@@ -261,7 +261,9 @@ def _action(request, case: Case, key: str, form, call, success: str):
 def case_claim(request, pk: int):
     case = _case(request, pk)
     try:
-        services.case_assign(case=case, assignee=request.user, actor=request.user, request=request)
+        services.case_assign(
+            case=case, assignee=request.user, actor=request.user, context=audit_context(request)
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("cases_backoffice:detail", pk=case.pk)
@@ -279,7 +281,9 @@ def case_assign(request, pk: int):
 
     def call(data):
         assignee = User.objects.get(pk=data["assignee"]) if data["assignee"] else None
-        services.case_assign(case=case, assignee=assignee, actor=request.user, request=request)
+        services.case_assign(
+            case=case, assignee=assignee, actor=request.user, context=audit_context(request)
+        )
 
     return _action(request, case, "assign", form, call, _("The assignment has been saved."))
 
@@ -301,7 +305,7 @@ def case_status(request, pk: int):
             result=data["result"],
             note=data["note"],
             actor=request.user,
-            request=request,
+            context=audit_context(request),
         )
 
     return _action(request, case, "status", form, call, _("The status has been changed."))
@@ -314,7 +318,9 @@ def case_note(request, pk: int):
     form = NoteForm(request.POST, prefix="note")
 
     def call(data):
-        services.case_note_add(case=case, actor=request.user, text=data["text"], request=request)
+        services.case_note_add(
+            case=case, actor=request.user, text=data["text"], context=audit_context(request)
+        )
 
     return _action(request, case, "note", form, call, _("The note has been saved."))
 
@@ -326,7 +332,9 @@ def case_payment(request, pk: int):
     form = PaymentForm(request.POST, prefix="payment")
 
     def call(data):
-        services.case_payment_record(case=case, actor=request.user, request=request, **data)
+        services.case_payment_record(
+            case=case, actor=request.user, context=audit_context(request), **data
+        )
 
     return _action(request, case, "payment", form, call, _("The payment has been recorded."))
 
@@ -367,7 +375,7 @@ def case_message(request, pk: int):
                 requests_information=data["requests_information"],
                 answer_due=data["answer_due"],
                 files=data["files"],
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             apply_service_error(form, exc)
@@ -410,7 +418,7 @@ def case_decision(request, pk: int):
                 subject=data["subject"],
                 text=data["text"],
                 template=template,
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             apply_service_error(form, exc)
@@ -544,7 +552,7 @@ def workflow_edit(request, leika: str = ""):
                 transitions=data["transitions"],
                 initial=data["initial"],
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             apply_service_error(form, exc)
@@ -565,7 +573,7 @@ def workflow_edit(request, leika: str = ""):
 def workflow_reset(request, leika: str = ""):
     row = get_object_or_404(Workflow.objects.all(), leika=_leika_or_404(leika))
     try:
-        services.workflow_delete(workflow=row, actor=request.user, request=request)
+        services.workflow_delete(workflow=row, actor=request.user, context=audit_context(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -597,7 +605,7 @@ def template_edit(request, pk: int | None = None):
                 municipality=request.municipality,
                 actor=request.user,
                 template=template,
-                request=request,
+                context=audit_context(request),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -636,7 +644,7 @@ def office_members(request, office_id: int):
                 office=office,
                 users=list(User.objects.filter(pk__in=form.cleaned_data["users"])),
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             apply_service_error(form, exc)

@@ -1,12 +1,46 @@
-"""Recording staff access to personal data. Call it explicitly where the access happens."""
+"""Recording staff access to personal data. Call it explicitly where the access happens.
+
+Services never take the HTTP request: a view passes ``audit_context(request)``, the little a
+service needs of it (the address for the audit log, the address the request came in on for links
+in e-mails, the municipality it was made in). Tasks and commands pass nothing.
+"""
+
+from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from revier.core.models import AuditLogEntry
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Where an action came from: what a service may know of the request."""
+
+    ip_address: str | None = None
+    # Scheme and host the request came in on ("https://service.zeitz.de"), for absolute links.
+    base_url: str = ""
+    # The municipality the request was made in (None on platform pages).
+    municipality: Any = None
+
+    def absolute_url(self, path: str) -> str:
+        return f"{self.base_url}{path}" if self.base_url else path
+
+
+def audit_context(request) -> AuditContext:
+    """The context of a request, for a service call from a view or an API endpoint."""
+    if request is None:
+        return AuditContext()
+    return AuditContext(
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        base_url=f"{request.scheme}://{request.get_host()}",
+        municipality=getattr(request, "municipality", None),
+    )
 
 
 def audit_log(
@@ -19,15 +53,13 @@ def audit_log(
     object_id: str = "",
     object_repr: str = "",
     summary: str = "",
-    request=None,
+    context: AuditContext | None = None,
 ) -> AuditLogEntry:
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    ip = None
-    if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
+    ip = context.ip_address if context is not None else None
     return AuditLogEntry.objects.create(
         municipality=municipality,
         actor=actor if getattr(actor, "is_authenticated", False) else None,

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.forms import xdf
 from revier.forms.evaluation import compile_rule
 from revier.forms.genericode import parse_genericode
@@ -65,7 +65,7 @@ def form_import_xdatenfelder(
     filename: str = "",
     actor=None,
     publish: bool = False,
-    request=None,
+    context: AuditContext | None = None,
 ) -> FormVersion:
     """Create a new version of the service's form from an XDatenfelder file.
 
@@ -104,10 +104,10 @@ def form_import_xdatenfelder(
             action="create",
             obj=version,
             summary=f"imported XDatenfelder {message.xdf_version} {root.id} {root.version}",
-            request=request,
+            context=context,
         )
         if publish:
-            form_version_publish(version=version, actor=actor, request=request)
+            form_version_publish(version=version, actor=actor, context=context)
     return version
 
 
@@ -328,7 +328,9 @@ class _TreeWriter:
 
 
 @transaction.atomic
-def form_version_publish(*, version: FormVersion, actor, request=None) -> FormVersion:
+def form_version_publish(
+    *, version: FormVersion, actor, context: AuditContext | None = None
+) -> FormVersion:
     """Make ``version`` the one residents fill in; the version published so far is retired."""
     _check(actor, version.municipality)
     Form.objects.select_for_update().filter(pk=version.form_id).first()
@@ -351,13 +353,15 @@ def form_version_publish(*, version: FormVersion, actor, request=None) -> FormVe
         action="change",
         obj=version,
         summary="published form version",
-        request=request,
+        context=context,
     )
     return version
 
 
 @transaction.atomic
-def form_version_retire(*, version: FormVersion, actor, request=None) -> FormVersion:
+def form_version_retire(
+    *, version: FormVersion, actor, context: AuditContext | None = None
+) -> FormVersion:
     """Stop offering ``version``; applications already made keep referring to it."""
     _check(actor, version.municipality)
     version.refresh_from_db()
@@ -372,13 +376,15 @@ def form_version_retire(*, version: FormVersion, actor, request=None) -> FormVer
         action="change",
         obj=version,
         summary="retired form version",
-        request=request,
+        context=context,
     )
     return version
 
 
 @transaction.atomic
-def code_list_load_genericode(*, version: FormVersion, data: bytes, actor, request=None):
+def code_list_load_genericode(
+    *, version: FormVersion, data: bytes, actor, context: AuditContext | None = None
+):
     """Fill a referenced code list of a draft with the values of a genericode file.
 
     The file must be the list the form references (canonical URI, and the version when the
@@ -410,7 +416,7 @@ def code_list_load_genericode(*, version: FormVersion, data: bytes, actor, reque
         action="change",
         obj=version,
         summary=f"loaded code list {loaded.canonical_uri} {loaded.version}",
-        request=request,
+        context=context,
     )
     return code_list
 
@@ -419,7 +425,9 @@ def code_list_load_genericode(*, version: FormVersion, data: bytes, actor, reque
 
 
 @transaction.atomic
-def form_create(*, municipality, leika: str, title: str, actor, request=None) -> FormVersion:
+def form_create(
+    *, municipality, leika: str, title: str, actor, context: AuditContext | None = None
+) -> FormVersion:
     """A new draft version built by hand, for a new form or a further version of one."""
     _check(actor, municipality)
     leika = _validate_leika(leika)
@@ -442,7 +450,7 @@ def form_create(*, municipality, leika: str, title: str, actor, request=None) ->
         action="create",
         obj=version,
         summary="created form version in the builder",
-        request=request,
+        context=context,
     )
     return version
 
@@ -527,7 +535,13 @@ def form_field_add(
 
 @transaction.atomic
 def form_field_update(
-    *, field: Field, label: str, help_text: str, required: bool, actor, request=None
+    *,
+    field: Field,
+    label: str,
+    help_text: str,
+    required: bool,
+    actor,
+    context: AuditContext | None = None,
 ) -> Field:
     """Change what residents read (label, help) and whether an answer is required, in a draft.
 
@@ -548,6 +562,6 @@ def form_field_update(
         action="change",
         obj=field.version,
         summary=f"changed field {field.key}",
-        request=request,
+        context=context,
     )
     return field

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.core.audit import audit_context
 from revier.core.imports import get_importer
 from revier.core.imports.selectors import import_run_problems
 from revier.core.imports.views import upload as import_upload
@@ -90,7 +91,7 @@ def form_create(request):
             version = services.form_create(
                 municipality=request.municipality,
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -168,7 +169,9 @@ def version_preview(request, pk: int):
 def version_publish(request, pk: int):
     version = _version(pk)
     try:
-        services.form_version_publish(version=version, actor=request.user, request=request)
+        services.form_version_publish(
+            version=version, actor=request.user, context=audit_context(request)
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -181,7 +184,9 @@ def version_publish(request, pk: int):
 def version_retire(request, pk: int):
     version = _version(pk)
     try:
-        services.form_version_retire(version=version, actor=request.user, request=request)
+        services.form_version_retire(
+            version=version, actor=request.user, context=audit_context(request)
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -255,7 +260,7 @@ def code_list_upload(request, pk: int):
                 version=version,
                 data=form.cleaned_data["file"].read(max_bytes() + 1),
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except XDatenfelderError as exc:
             problems = exc.problems
@@ -294,7 +299,7 @@ def field_edit(request, pk: int, field_pk: int):
     if form.is_valid():
         try:
             services.form_field_update(
-                field=field, actor=request.user, request=request, **form.cleaned_data
+                field=field, actor=request.user, context=audit_context(request), **form.cleaned_data
             )
         except ValidationError as exc:
             apply_service_error(form, exc)

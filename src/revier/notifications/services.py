@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revier.core import crypto
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.notifications import selectors
 from revier.notifications.events import EVENTS, LANGUAGES, placeholders_check, render
 from revier.notifications.models import Notification, NotificationTemplate, SmsSettings
@@ -251,7 +251,7 @@ def template_set(
     body: str,
     sms_text: str = "",
     actor,
-    request=None,
+    context: AuditContext | None = None,
 ) -> NotificationTemplate:
     """Save the municipality's own wording of ``event`` in ``language`` (audited)."""
     _check_key(event, language)
@@ -271,13 +271,15 @@ def template_set(
         obj=template,
         object_repr=f"{event} ({language})",
         summary=f"notification template {event} ({language}) saved",
-        request=request,
+        context=context,
     )
     return template
 
 
 @transaction.atomic
-def template_reset(*, municipality, event: str, language: str, actor, request=None) -> bool:
+def template_reset(
+    *, municipality, event: str, language: str, actor, context: AuditContext | None = None
+) -> bool:
     """Go back to the shipped wording; True if there was an own wording to remove."""
     _check_key(event, language)
     deleted, _rows = NotificationTemplate.objects.filter(
@@ -291,7 +293,7 @@ def template_reset(*, municipality, event: str, language: str, actor, request=No
             object_type="notifications.NotificationTemplate",
             object_repr=f"{event} ({language})",
             summary=f"notification template {event} ({language}) reset to the default",
-            request=request,
+            context=context,
         )
     return bool(deleted)
 
@@ -307,7 +309,7 @@ def sms_settings_set(
     options: dict | None = None,
     enabled: bool = True,
     actor,
-    request=None,
+    context: AuditContext | None = None,
 ) -> SmsSettings | None:
     """Choose the SMS gateway (``plugin`` empty: none). Secrets are sealed; a secret left empty
     keeps the one stored before."""
@@ -321,7 +323,7 @@ def sms_settings_set(
                 action="delete",
                 object_type="notifications.SmsSettings",
                 summary="SMS gateway removed",
-                request=request,
+                context=context,
             )
         return None
     if plugin not in register:
@@ -347,6 +349,6 @@ def sms_settings_set(
         action="change",
         obj=sms_settings,
         summary=f"SMS gateway set to {plugin} ({'on' if enabled else 'off'})",
-        request=request,
+        context=context,
     )
     return sms_settings

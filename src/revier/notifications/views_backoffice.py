@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.core.audit import audit_context
 from revier.core.plugins import check_saved, saved_secret_names
 from revier.core.views import post_data
 from revier.notifications import selectors, services
@@ -90,7 +91,7 @@ def template_edit(request, event: str, language: str):
                     event=event,
                     language=language,
                     actor=request.user,
-                    request=request,
+                    context=audit_context(request),
                     **data,
                 )
         except ValidationError as exc:
@@ -129,7 +130,7 @@ def template_reset(request, event: str, language: str):
         event=event,
         language=language,
         actor=request.user,
-        request=request,
+        context=audit_context(request),
     ):
         messages.success(request, _("The template has been reset to the default text."))
     return redirect("notifications_backoffice:template_list")
@@ -175,7 +176,7 @@ def sms_settings(request):
                 options=data,
                 enabled=enabled,
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             apply_service_error(form, exc)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from revier.core import crypto
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.payments.models import Fee, Payment, PaymentAccount
 from revier.payments.plugins.base import NotificationRefused, PaymentStart
 from revier.payments.registry import register
@@ -55,7 +55,9 @@ def fee_set(
 
 
 @transaction.atomic
-def payment_account_set(*, municipality, actor=None, request=None, **fields) -> PaymentAccount:
+def payment_account_set(
+    *, municipality, actor=None, context: AuditContext | None = None, **fields
+) -> PaymentAccount:
     """Set the municipality's bank account for fees; a staff ``actor`` is audited."""
     account = PaymentAccount.objects.select_for_update().first() or PaymentAccount(
         municipality=municipality
@@ -73,7 +75,7 @@ def payment_account_set(*, municipality, actor=None, request=None, **fields) -> 
             object_type="payments.PaymentAccount",
             object_repr=account.account_holder,
             summary="changed the bank account for fees",
-            request=request,
+            context=context,
         )
     return account
 

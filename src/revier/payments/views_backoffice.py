@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.core.audit import audit_context
 from revier.core.plugins import check_saved, keep_saved_secrets, saved_secret_names
 from revier.core.views import post_data
 from revier.payments import selectors, services
@@ -129,7 +130,7 @@ def account_edit(request):
             services.payment_account_set(
                 municipality=request.municipality,
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
                 **form.cleaned_data,
             )
         except ValidationError as exc:

@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.utils import translation
 
+from revier.core.audit import AuditContext
 from revier.core.mail import send_templated_mail
 from revier.portal.models import AccessibilityFeedback
 
@@ -36,7 +37,7 @@ def accessibility_feedback_submit(
 
 @transaction.atomic
 def accessibility_feedback_set_status(
-    *, feedback: AccessibilityFeedback, status: str, actor, request=None
+    *, feedback: AccessibilityFeedback, status: str, actor, context: AuditContext | None = None
 ) -> AccessibilityFeedback:
     """Mark feedback as new, answered or closed; the change is recorded in the audit log."""
     from django.core.exceptions import ValidationError
@@ -57,6 +58,6 @@ def accessibility_feedback_set_status(
         action="change",
         obj=feedback,
         summary=f"status {previous} → {status}",
-        request=request,
+        context=context,
     )
     return feedback

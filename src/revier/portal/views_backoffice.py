@@ -13,7 +13,7 @@ from revier.backoffice.framework import (
     post_data,
     render_backoffice,
 )
-from revier.core.audit import audit_log
+from revier.core.audit import audit_context, audit_log
 from revier.portal.forms import FeedbackStatusForm
 from revier.portal.models import AccessibilityFeedback
 from revier.portal.services import accessibility_feedback_set_status
@@ -53,7 +53,7 @@ def feedback_detail(request, pk: int):
                 feedback=feedback,
                 status=form.cleaned_data["status"],
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             apply_service_error(form, exc)
@@ -67,7 +67,7 @@ def feedback_detail(request, pk: int):
             action="view",
             obj=feedback,
             summary="viewed accessibility feedback",
-            request=request,
+            context=audit_context(request),
         )
     return render_backoffice(
         request,

@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 
 from revier.cases.models import Case, CaseDocument, CaseEvent, Decision, Message, StatusKind
 from revier.core import kit
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.privacy import selectors
 from revier.privacy.models import DEFAULT_CLOSED_DAYS, CaseRetentionPolicy
 
 logger = logging.getLogger(__name__)
 
 
-def data_export_record(*, user, kind: str, request=None) -> None:
+def data_export_record(*, user, kind: str, context: AuditContext | None = None) -> None:
     """Audit a download of one's own data in each municipality that holds some of it."""
     for municipality in selectors.municipalities_with_data(user=user):
         audit_log(
@@ -31,7 +31,7 @@ def data_export_record(*, user, kind: str, request=None) -> None:
             object_id=str(user.pk),
             object_repr=f"account #{user.pk}",
             summary=f"person downloaded their own data ({kind})",
-            request=request,
+            context=context,
         )
 
 
@@ -100,7 +100,13 @@ def case_retention_policy_get(*, municipality, leika: str = "") -> CaseRetention
 
 @transaction.atomic
 def case_retention_policy_set(
-    *, municipality, leika: str = "", closed_days: int, action: str, actor, request=None
+    *,
+    municipality,
+    leika: str = "",
+    closed_days: int,
+    action: str,
+    actor,
+    context: AuditContext | None = None,
 ) -> CaseRetentionPolicy:
     policy = (
         CaseRetentionPolicy.objects.select_for_update()
@@ -117,13 +123,15 @@ def case_retention_policy_set(
         action="change",
         obj=policy,
         summary=f"case retention {leika or 'default'}: {closed_days} days, then {action}",
-        request=request,
+        context=context,
     )
     return policy
 
 
 @transaction.atomic
-def case_retention_policy_remove(*, municipality, leika: str, actor, request=None) -> None:
+def case_retention_policy_remove(
+    *, municipality, leika: str, actor, context: AuditContext | None = None
+) -> None:
     if not leika:
         raise ValidationError(_("The default policy cannot be removed."))
     deleted, _rows = CaseRetentionPolicy.objects.filter(
@@ -137,7 +145,7 @@ def case_retention_policy_remove(*, municipality, leika: str, actor, request=Non
             object_type="privacy.CaseRetentionPolicy",
             object_repr=leika,
             summary=f"case retention policy of {leika} removed (default applies)",
-            request=request,
+            context=context,
         )
 
 

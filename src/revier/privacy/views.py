@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET, require_http_methods
 
 from revier.backoffice.framework import apply_service_error
+from revier.core.audit import audit_context
 from revier.core.views import post_data
 from revier.privacy import export, selectors, services
 from revier.privacy.forms import AccountDeleteForm
@@ -37,7 +38,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 def export_json(request):
     data = selectors.person_data(user=request.user)
-    services.data_export_record(user=request.user, kind="json", request=request)
+    services.data_export_record(user=request.user, kind="json", context=audit_context(request))
     return _download(export.export_json(data), "application/json", "meine-daten.json")
 
 
@@ -45,7 +46,7 @@ def export_json(request):
 @require_GET
 def export_pdf(request):
     data = selectors.person_data(user=request.user)
-    services.data_export_record(user=request.user, kind="pdf", request=request)
+    services.data_export_record(user=request.user, kind="pdf", context=audit_context(request))
     pdf = export.export_pdf(data, language=translation.get_language() or "de")
     return _download(pdf, "application/pdf", "meine-daten.pdf")
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.core.audit import audit_context
 from revier.core.views import post_data
 from revier.privacy import services
 from revier.privacy.forms import CaseRetentionForm, CaseRetentionServiceForm
@@ -58,7 +59,7 @@ def case_retention_edit(request, leika: str):
                 municipality=municipality,
                 leika=data.pop("leika", key or ""),
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
                 **data,
             )
         except ValidationError as exc:
@@ -79,7 +80,10 @@ def case_retention_edit(request, leika: str):
 @require_POST
 def case_retention_remove(request, leika: str):
     services.case_retention_policy_remove(
-        municipality=request.municipality, leika=leika, actor=request.user, request=request
+        municipality=request.municipality,
+        leika=leika,
+        actor=request.user,
+        context=audit_context(request),
     )
     messages.success(request, _("The service now follows the default policy."))
     return redirect("privacy_backoffice:case_retention_list")

@@ -11,7 +11,7 @@ from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.tenancy import cache as tenancy_cache
 from revier.tenancy.models import Domain, Municipality
 
@@ -63,7 +63,7 @@ def municipality_create(
 
 @transaction.atomic
 def municipality_update(
-    *, municipality: Municipality, actor=None, request=None, **fields
+    *, municipality: Municipality, actor=None, context: AuditContext | None = None, **fields
 ) -> Municipality:
     unknown = set(fields) - MUNICIPALITY_FIELDS - {"name"}
     if unknown:
@@ -86,7 +86,7 @@ def municipality_update(
             action="change",
             obj=municipality,
             summary="changed " + ", ".join(changed),
-            request=request,
+            context=context,
         )
     return municipality
 
@@ -110,7 +110,7 @@ def domain_add(
     domain: str,
     is_primary: bool = False,
     actor=None,
-    request=None,
+    context: AuditContext | None = None,
 ) -> Domain:
     host = domain.strip().lower().rstrip(".")
     if Domain.objects.filter(domain=host).exists():
@@ -133,13 +133,15 @@ def domain_add(
             action="create",
             obj=obj,
             summary=f"added domain {host}",
-            request=request,
+            context=context,
         )
     return obj
 
 
 @transaction.atomic
-def domain_remove(*, municipality: Municipality, domain: Domain, actor=None, request=None) -> None:
+def domain_remove(
+    *, municipality: Municipality, domain: Domain, actor=None, context: AuditContext | None = None
+) -> None:
     if domain.municipality_id != municipality.pk:
         raise ValidationError(_("This domain belongs to another municipality."))
     host = domain.domain
@@ -153,7 +155,7 @@ def domain_remove(*, municipality: Municipality, domain: Domain, actor=None, req
             object_type=Domain._meta.label,
             object_repr=host,
             summary=f"removed domain {host}",
-            request=request,
+            context=context,
         )
 
 
@@ -178,7 +180,7 @@ def validate_logo(upload) -> str:
 
 @transaction.atomic
 def municipality_set_logo(
-    *, municipality: Municipality, logo, actor=None, request=None
+    *, municipality: Municipality, logo, actor=None, context: AuditContext | None = None
 ) -> Municipality:
     """Replace the logo with ``logo`` (an uploaded file), or remove it when ``logo`` is None."""
     old = municipality.logo.name if municipality.logo else ""
@@ -201,6 +203,6 @@ def municipality_set_logo(
             action="change",
             obj=municipality,
             summary="removed logo" if logo is None else "changed logo",
-            request=request,
+            context=context,
         )
     return municipality

@@ -12,6 +12,7 @@ from revier.backoffice.framework import (
     backoffice_view,
     render_backoffice,
 )
+from revier.core.audit import audit_context
 from revier.tenancy import services as tenancy_services
 from revier.tenancy.forms import SETTINGS_FIELDS, DomainForm, LogoForm, MunicipalitySettingsForm
 from revier.tenancy.models import Domain, Municipality
@@ -54,7 +55,10 @@ def settings_view(request):
         fields["enabled_modules"] = sorted(set(fields["enabled_modules"]))
         try:
             tenancy_services.municipality_update(
-                municipality=municipality, actor=request.user, request=request, **fields
+                municipality=municipality,
+                actor=request.user,
+                context=audit_context(request),
+                **fields,
             )
         except ValidationError as exc:
             apply_service_error(form, exc)
@@ -74,7 +78,7 @@ def settings_logo(request):
                 municipality=request.municipality,
                 logo=None if form.cleaned_data.get("remove") else form.cleaned_data["logo"],
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as exc:
             apply_service_error(form, exc)
@@ -93,7 +97,7 @@ def settings_domain_add(request):
             tenancy_services.domain_add(
                 municipality=request.municipality,
                 actor=request.user,
-                request=request,
+                context=audit_context(request),
                 **form.cleaned_data,
             )
         except ValidationError as exc:
@@ -112,7 +116,10 @@ def settings_domain_remove(request, pk: int):
     domain = get_object_or_404(Domain, pk=pk, municipality=request.municipality)
     if request.method == "POST":
         tenancy_services.domain_remove(
-            municipality=request.municipality, domain=domain, actor=request.user, request=request
+            municipality=request.municipality,
+            domain=domain,
+            actor=request.user,
+            context=audit_context(request),
         )
         messages.success(request, _("%(domain)s has been removed.") % {"domain": domain.domain})
         return redirect("tenancy_backoffice:settings")

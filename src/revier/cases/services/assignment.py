@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from revier.cases import selectors
 from revier.cases.models import Case, CaseEvent
 from revier.cases.services.common import _event, _locked, case_access_check
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.core.models import AuditLogEntry
 
 
-def case_assign(*, case: Case, assignee, actor, request=None) -> Case:
+def case_assign(*, case: Case, assignee, actor, context: AuditContext | None = None) -> Case:
     """Give the case to ``assignee`` (a case worker who may see it), or take it (``None``)."""
-    case_access_check(case=case, user=actor, request=request)
+    case_access_check(case=case, user=actor, context=context)
     if assignee is not None and (
         not assignee.has_perm("cases.view_cases", case.municipality)
         or not selectors.case_visible_to(case=case, user=assignee)
@@ -39,6 +39,6 @@ def case_assign(*, case: Case, assignee, actor, request=None) -> Case:
             action=AuditLogEntry.Action.CHANGE,
             obj=locked,
             summary=f"assigned to {assignee.email if assignee else 'nobody'}",
-            request=request,
+            context=context,
         )
     return locked

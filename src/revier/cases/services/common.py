@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from revier.cases import selectors
 from revier.cases.models import Case, CaseEvent
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.core.models import AuditLogEntry
 from revier.notifications.services import Recipient, notify_many
 from revier.tenancy.models import Municipality
@@ -69,7 +69,7 @@ def _notify_applicants(cases: list[Case], event: str, *, status_labels: dict[int
 # --- access ----------------------------------------------------------------------------------
 
 
-def case_access_check(*, case: Case, user, request=None) -> None:
+def case_access_check(*, case: Case, user, context: AuditContext | None = None) -> None:
     """Refuse, and log, a staff member reaching for a case outside their offices."""
     if selectors.case_visible_to(case=case, user=user):
         return
@@ -79,7 +79,7 @@ def case_access_check(*, case: Case, user, request=None) -> None:
         action=AuditLogEntry.Action.DENIED,
         obj=case,
         summary="case outside the person's offices",
-        request=request,
+        context=context,
     )
     raise PermissionDenied(_("This case belongs to another office."))
 
@@ -103,7 +103,7 @@ def _active_municipality():
     return get_scope().get("municipality")
 
 
-def actor_municipality(cases, request):
-    if request is not None and getattr(request, "municipality", None) is not None:
-        return request.municipality
+def actor_municipality(cases, context):
+    if context is not None and context.municipality is not None:
+        return context.municipality
     return cases[0].municipality if cases else None

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from revier.cases.models import Case, DecisionTemplate, OfficeMember, Workflow
 from revier.cases.workflow import ERROR_STATUS, workflow_for
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.core.models import AuditLogEntry
 
 
@@ -21,7 +21,7 @@ def workflow_save(
     transitions: dict,
     initial: str,
     actor,
-    request=None,
+    context: AuditContext | None = None,
 ) -> Workflow:
     """Create or replace the workflow of a service (``leika``; empty for the default). Refused
     when a status still used by a case would disappear."""
@@ -63,12 +63,12 @@ def workflow_save(
             action=AuditLogEntry.Action.CREATE if created else AuditLogEntry.Action.CHANGE,
             obj=workflow,
             summary=f"workflow for {leika or 'default'} saved",
-            request=request,
+            context=context,
         )
     return workflow
 
 
-def workflow_delete(*, workflow: Workflow, actor, request=None) -> None:
+def workflow_delete(*, workflow: Workflow, actor, context: AuditContext | None = None) -> None:
     """Back to the default workflow; refused when cases use statuses the default lacks."""
     with transaction.atomic():
         leika = workflow.leika
@@ -89,7 +89,7 @@ def workflow_delete(*, workflow: Workflow, actor, request=None) -> None:
             object_type="cases.Workflow",
             object_repr=leika or "default",
             summary="workflow removed",
-            request=request,
+            context=context,
         )
 
 
@@ -103,7 +103,7 @@ def decision_template_save(
     body: str,
     leika: str = "",
     template: DecisionTemplate | None = None,
-    request=None,
+    context: AuditContext | None = None,
 ) -> DecisionTemplate:
     errors = {}
     if not (name or "").strip():
@@ -134,12 +134,14 @@ def decision_template_save(
             action=AuditLogEntry.Action.CREATE if created else AuditLogEntry.Action.CHANGE,
             obj=template,
             summary="decision template saved",
-            request=request,
+            context=context,
         )
     return template
 
 
-def office_members_set(*, municipality, office, users, actor, request=None) -> None:
+def office_members_set(
+    *, municipality, office, users, actor, context: AuditContext | None = None
+) -> None:
     """The case workers of ``office`` are exactly ``users`` (staff of the municipality)."""
     from revier.accounts.models import StaffRole
 
@@ -169,5 +171,5 @@ def office_members_set(*, municipality, office, users, actor, request=None) -> N
                 action=AuditLogEntry.Action.CHANGE,
                 obj=office,
                 summary=f"case workers of the office: {len(wanted)}",
-                request=request,
+                context=context,
             )

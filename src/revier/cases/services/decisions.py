@@ -20,7 +20,7 @@ from revier.cases.models import (
 from revier.cases.services.common import _event, _locked, _notify_applicant, case_access_check
 from revier.cases.services.status import case_move
 from revier.cases.workflow import workflow_for
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.core.models import AuditLogEntry
 
 
@@ -32,14 +32,14 @@ def case_decision_create(
     subject: str,
     text: str,
     template: DecisionTemplate | None = None,
-    request=None,
+    context: AuditContext | None = None,
 ) -> Decision:
     """Write the decision (Bescheid): render it as PDF, keep it as a document the applicant can
     see, record the result on the case, and tell the applicant. When the workflow allows a
     ``decided`` status from here the case moves there."""
     from revier.cases.decision import decision_pdf
 
-    case_access_check(case=case, user=actor, request=request)
+    case_access_check(case=case, user=actor, context=context)
     errors = {}
     if result not in Case.Result.values:
         errors["result"] = _("Choose one of the offered results.")
@@ -101,7 +101,7 @@ def case_decision_create(
             action=AuditLogEntry.Action.CREATE,
             obj=locked,
             summary=f"decision written ({result})",
-            request=request,
+            context=context,
         )
         _notify_applicant(locked, "case_decided")
     return decision

@@ -20,7 +20,7 @@ from revier.cases.services.common import (
 )
 from revier.cases.services.status import case_move
 from revier.cases.workflow import workflow_for
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.core.models import AuditLogEntry
 from revier.notifications.services import notify
 
@@ -28,8 +28,10 @@ MAX_REPLY_FILE_BYTES = 10 * 1024 * 1024
 MAX_REPLY_FILES = 5
 
 
-def case_note_add(*, case: Case, actor, text: str, request=None) -> CaseEvent:
-    case_access_check(case=case, user=actor, request=request)
+def case_note_add(
+    *, case: Case, actor, text: str, context: AuditContext | None = None
+) -> CaseEvent:
+    case_access_check(case=case, user=actor, context=context)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the note first.")})
@@ -93,11 +95,11 @@ def case_message_send(
     requests_information: bool = False,
     answer_due: dt.date | None = None,
     files=(),
-    request=None,
+    context: AuditContext | None = None,
 ) -> Message:
     """Write to the applicant. A request for information moves the case to its waiting status
     (the first waiting status the workflow allows from here); it waits until the answer."""
-    case_access_check(case=case, user=actor, request=request)
+    case_access_check(case=case, user=actor, context=context)
     errors = {}
     if not (subject or "").strip():
         errors["subject"] = _("Give the message a subject.")
@@ -144,7 +146,7 @@ def case_message_send(
             obj=locked,
             summary="message to the applicant"
             + (" (information requested)" if requests_information else ""),
-            request=request,
+            context=context,
         )
         _notify_applicant(
             locked,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from revier.cases.models import Case, CaseEvent, CasePayment
 from revier.cases.services.common import _event, case_access_check
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.core.models import AuditLogEntry
 
 
@@ -23,12 +23,12 @@ def case_payment_record(
     method: str,
     paid_on: dt.date,
     kassenzeichen: str = "",
-    request=None,
+    context: AuditContext | None = None,
 ) -> CasePayment:
     """Record a fee payment (cash desk, bank transfer) on the case."""
     from decimal import Decimal, InvalidOperation
 
-    case_access_check(case=case, user=actor, request=request)
+    case_access_check(case=case, user=actor, context=context)
     errors = {}
     try:
         amount = Decimal(str(amount))
@@ -64,6 +64,6 @@ def case_payment_record(
             action=AuditLogEntry.Action.CREATE,
             obj=case,
             summary=f"payment of {payment.amount} EUR recorded",
-            request=request,
+            context=context,
         )
     return payment

@@ -20,7 +20,7 @@ from revier.cases.services.common import (
 )
 from revier.cases.workflow import ERROR_STATUS, workflow_for, workflows_for
 from revier.core import workflow as core_workflow
-from revier.core.audit import audit_log
+from revier.core.audit import AuditContext, audit_log
 from revier.core.models import AuditLogEntry
 
 
@@ -75,11 +75,11 @@ def case_status_change(
     result: str = "",
     note: str = "",
     notify_applicant: bool = True,
-    request=None,
+    context: AuditContext | None = None,
 ) -> Case:
     """Move the case along its workflow. Raises ``ValidationError`` and changes nothing when the
     workflow does not allow the move."""
-    case_access_check(case=case, user=actor, request=request)
+    case_access_check(case=case, user=actor, context=context)
     if result and result not in Case.Result.values:
         raise ValidationError({"result": _("Choose one of the offered results.")})
     workflow = workflow_for(case.leika)
@@ -99,7 +99,7 @@ def case_status_change(
             action=AuditLogEntry.Action.CHANGE,
             obj=locked,
             summary=f"status {event.from_status} -> {to_status}",
-            request=request,
+            context=context,
         )
         if notify_applicant:
             _notify_applicant(locked, "case_status", status_label=workflow.label(to_status))
@@ -107,7 +107,12 @@ def case_status_change(
 
 
 def case_bulk_status_change(
-    *, case_ids: Iterable[int], to_status: str, actor, result: str = "", request=None
+    *,
+    case_ids: Iterable[int],
+    to_status: str,
+    actor,
+    result: str = "",
+    context: AuditContext | None = None,
 ) -> int:
     """Move many cases at once: all or nothing. Cases the person may not see, or that the
     workflow does not allow to move, are named in the ``ValidationError`` and nothing changes."""
@@ -123,12 +128,12 @@ def case_bulk_status_change(
     if len(visible) != len(ids):
         # Logged outside any transaction of this change, so the refusal stays in the log.
         audit_log(
-            municipality=actor_municipality([], request) or _active_municipality(),
+            municipality=actor_municipality([], context) or _active_municipality(),
             actor=actor,
             action=AuditLogEntry.Action.DENIED,
             object_type="cases.Case",
             summary=f"bulk change refused for cases {sorted(set(ids) - visible)[:20]}",
-            request=request,
+            context=context,
         )
         raise ValidationError({"cases": _("Some of the chosen cases are not yours to change.")})
     with transaction.atomic():
@@ -142,7 +147,7 @@ def case_bulk_status_change(
         if len(cases) != len(ids):  # changed hands in the meantime
             raise ValidationError({"cases": _("Some of the chosen cases are not yours to change.")})
         workflows = workflows_for(c.leika for c in cases)
-        municipality = actor_municipality([], request) or _active_municipality()
+        municipality = actor_municipality([], context) or _active_municipality()
         permitted: dict[str, bool] = {}
 
         def has_perm(permission: str) -> bool:  # asked once per change, not once per case
@@ -208,7 +213,7 @@ def case_bulk_status_change(
                     object_id=str(c.pk),
                     object_repr=c.reference,
                     summary=f"status {from_status} -> {to_status} (bulk)",
-                    ip_address=request.META.get("REMOTE_ADDR") if request else None,
+                    ip_address=context.ip_address if context else None,
                 )
             )
         # Every case of one status kind gets the same values: one UPDATE per kind rather than
