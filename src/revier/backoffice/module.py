@@ -46,6 +46,14 @@ def contributions():
                 order=20,
             ),
             BackofficeSection(
+                "imports",
+                _("Imports"),
+                "imports_backoffice:list",
+                "backoffice.access",
+                _("Upload files to import and follow each import: progress, counts, problems."),
+                order=25,
+            ),
+            BackofficeSection(
                 "roles",
                 _("Roles and permissions"),
                 "backoffice:roles",
