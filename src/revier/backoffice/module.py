@@ -28,6 +28,12 @@ def contributions():
         permissions=[
             Permission("core.view_auditlog", _("Read the audit log"), administrator),
             Permission("backoffice.view_roles", _("Read roles and permissions"), administrator),
+            # The runs page lists only the importers a person may use (each has its permission).
+            Permission(
+                "backoffice.view_imports",
+                _("See imports and start them"),
+                ("administrator", "case_worker"),
+            ),
         ],
         backoffice_sections=[
             BackofficeSection(
@@ -49,7 +55,7 @@ def contributions():
                 "imports",
                 _("Imports"),
                 "imports_backoffice:list",
-                "backoffice.access",
+                "backoffice.view_imports",
                 _("Upload files to import and follow each import: progress, counts, problems."),
                 order=25,
             ),
