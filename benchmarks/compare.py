@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import statistics
@@ -198,14 +199,11 @@ def tail(path: Path, chars: int = 3000) -> str:
     return ""
 
 
-def pg_bench_databases(python: Path) -> set[str]:
-    """Names of the benchmarks' throw-away databases (revier_bench_<8 hex>) now on the server."""
+def pg_check(python: Path) -> None:
+    """Fail early when PostgreSQL is not reachable at the admin URL."""
     code = (
         "import os, psycopg\n"
-        "with psycopg.connect(os.environ['BENCH_PG_ADMIN_URL'], connect_timeout=3) as c:\n"
-        '    rows = c.execute("SELECT datname FROM pg_database WHERE datname ~ '
-        "'^revier_bench_[0-9a-f]{8}$'\").fetchall()\n"
-        "print('\\n'.join(r[0] for r in rows))\n"
+        "psycopg.connect(os.environ['BENCH_PG_ADMIN_URL'], connect_timeout=3).close()\n"
     )
     result = subprocess.run(
         [str(python), "-c", code],
@@ -217,30 +215,59 @@ def pg_bench_databases(python: Path) -> set[str]:
     )
     if result.returncode:
         raise RunFailed(f"PostgreSQL at {PG_ADMIN_URL} not reachable:\n{result.stderr[-1500:]}")
-    return set(result.stdout.split())
 
 
-def pg_drop(python: Path, names: set[str]) -> None:
-    """Drop databases a run created and left behind. Without FORCE: a database someone is still
-    connected to (not ours, then) stays."""
-    for name in sorted(names):
+# Which throw-away databases belong to a run: every process of the run connects with its own
+# application_name (PGAPPNAME, read by libpq), and this watcher notes the revier_bench_<8 hex>
+# databases such connections use. Other people's benchmark databases on the same server are
+# never touched, even when they are momentarily without a connection.
+WATCH = """
+import os, time, psycopg
+seen = set()
+with psycopg.connect(os.environ["BENCH_PG_ADMIN_URL"], autocommit=True, connect_timeout=3) as c:
+    while True:
+        rows = c.execute(
+            "SELECT DISTINCT datname FROM pg_stat_activity WHERE application_name = %s"
+            " AND datname ~ '^revier_bench_[0-9a-f]{8}$'",
+            (os.environ["WATCH_APPNAME"],),
+        ).fetchall()
+        for (name,) in rows:
+            if name not in seen:
+                seen.add(name)
+                print(name, flush=True)
+        time.sleep(1)
+"""
+
+
+# The name comes from the watcher and is checked against the benchmarks' pattern here again.
+DROP = """
+import os, re, psycopg
+name = os.environ["DROP_NAME"]
+assert re.fullmatch(r"revier_bench_[0-9a-f]{8}", name)
+with psycopg.connect(os.environ["BENCH_PG_ADMIN_URL"], autocommit=True, connect_timeout=3) as c:
+    exists = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print("dropped" if exists else "gone")
+"""
+
+
+def pg_drop_leftovers(python: Path, candidates: set[str]) -> None:
+    """Drop those of a run's databases that still exist (the benchmark normally drops its own;
+    not when it was killed)."""
+    for name in sorted(candidates):
         if not re.fullmatch(r"revier_bench_[0-9a-f]{8}", name):
             continue
-        code = (
-            "import os, sys, psycopg\n"
-            "with psycopg.connect(os.environ['BENCH_PG_ADMIN_URL'], autocommit=True,"
-            " connect_timeout=3) as c:\n"
-            f"    c.execute('DROP DATABASE IF EXISTS \"{name}\"')\n"
-        )
         result = subprocess.run(
-            [str(python), "-c", code],
-            env=clean_env(),
+            [str(python), "-c", DROP],
+            env={**clean_env(), "DROP_NAME": name},
             capture_output=True,
             text=True,
             timeout=60,
             check=False,
         )
-        log(f"left-over database {name}: " + ("dropped" if not result.returncode else "kept"))
+        outcome = result.stdout.strip() if not result.returncode else "drop failed"
+        if outcome != "gone":
+            log(f"left-over database {name}: {outcome}")
 
 
 def redis_flush(python: Path) -> None:
@@ -307,7 +334,7 @@ def run_once(side: Side, bench: str, quick: bool, round_no: int, workdir: Path) 
     out_log = workdir / f"{bench}-{side.label}-{round_no}.log"
     command = [str(side.python), spec["script"], *args, "--json", str(out)]
     timeout = spec["timeout"][mode]
-    databases_before = pg_bench_databases(side.python)
+    appname = f"revier-compare-{secrets.token_hex(6)}"
     record = {
         "benchmark": bench,
         "side": side.label,
@@ -319,12 +346,20 @@ def run_once(side: Side, bench: str, quick: bool, round_no: int, workdir: Path) 
     }
     log(f"{bench} round {round_no} {side.label} ({side.sha[:10]}): {record['command']}")
     started = time.monotonic()
+    watch_out = workdir / f"{bench}-{side.label}-{round_no}.databases"
+    with watch_out.open("wb") as sink:
+        watcher = subprocess.Popen(
+            [str(side.python), "-c", WATCH],
+            env={**clean_env(), "WATCH_APPNAME": appname, "PGAPPNAME": "revier-compare-watch"},
+            stdout=sink,
+            stderr=subprocess.DEVNULL,
+        )
     try:
         with out_log.open("wb") as sink:
             proc = subprocess.Popen(
                 command,
                 cwd=side.path,
-                env=clean_env(),
+                env={**clean_env(), "PGAPPNAME": appname},
                 stdout=sink,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own group: interrupted and killed as one
@@ -346,9 +381,14 @@ def run_once(side: Side, bench: str, quick: bool, round_no: int, workdir: Path) 
     finally:
         record["seconds"] = round(time.monotonic() - started, 1)
         stop_leftovers(side.path)
-        left = pg_bench_databases(side.python) - databases_before
-        if left:
-            pg_drop(side.python, left)
+        watcher.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            watcher.wait(timeout=10)
+        if watcher.poll() is None:
+            watcher.kill()
+        databases = set(watch_out.read_text().split()) if watch_out.exists() else set()
+        record["databases"] = sorted(databases)
+        pg_drop_leftovers(side.python, databases)
         if bench == "portal" and "result" not in record:
             redis_flush(side.python)  # the throttle and cache state of an interrupted run
     record["calibration_ms_after"] = calibration_ms()
@@ -508,7 +548,7 @@ def print_table(rows: list[dict], runs: list[dict], sides: dict, quick: bool) ->
 
 def main() -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--before", required=True, help="git ref of the 'before' side")
     parser.add_argument("--after", required=True, help="git ref of the 'after' side")
@@ -559,7 +599,7 @@ def main() -> int:
         }
         for side in sides.values():
             side.prepare(uv, logs)
-        pg_bench_databases(sides["after"].python)  # PostgreSQL reachable, before the long part
+        pg_check(sides["after"].python)  # PostgreSQL reachable, before the long part
         prepared = time.monotonic()
         log(f"worktrees ready in {prepared - started:.0f} s")
         for bench in benches:
