@@ -57,7 +57,7 @@ BENCHMARKS = {
     "portal": {
         "script": "benchmarks/portal/run.py",
         "full": {},  # make bench: 4 sync workers, 16 connections, 2 s warm-up + 12 s per endpoint
-        "quick": {"--seconds": "3"},
+        "quick": {"--seconds": "6"},
         "timeout": {"full": 1200, "quick": 900},
     },
     "catalogue": {
