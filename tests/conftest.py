@@ -12,7 +12,6 @@ import secrets
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django_scopes import scope, scopes_disabled
 
 from revier.config.celery import app as celery_app
@@ -71,9 +70,12 @@ def pytest_configure(config):
         database["TEST"]["NAME"] = str(name.with_name(f"{name.stem}-{os.getpid()}{name.suffix}"))
 
 
-def _cache_clear(backend) -> None:
+def cache_clear(backend=None) -> None:
+    """Empty ``backend`` (default: the default cache) of this session's keys; never FLUSHDB."""
+    from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
+    backend = backend if backend is not None else caches["default"]
     if not isinstance(backend, RedisCache):
         backend.clear()
         return
@@ -88,11 +90,12 @@ def _cache_clear(backend) -> None:
 def _clean_cache():
     from django.core.cache import caches
 
-    _cache_clear(cache)
-    _cache_clear(caches["fragments"])
+    # The backends themselves: django.core.cache.cache is a proxy, no RedisCache instance.
+    cache_clear(caches["default"])
+    cache_clear(caches["fragments"])
     yield
-    _cache_clear(cache)
-    _cache_clear(caches["fragments"])
+    cache_clear(caches["default"])
+    cache_clear(caches["fragments"])
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -61,3 +61,29 @@ def data_dir(tmp_path):
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory) -> Path:
+    """``collectstatic`` with production settings, once per session: hashing and compressing
+    the static files takes a minute or more on a loaded machine, and the production probe and
+    the stack would each do it again. The tests that use it share an xdist group, so one worker
+    runs them all (``--dist loadgroup``)."""
+    data_dir = tmp_path_factory.mktemp("production-static")
+    result = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "revier"), "collectstatic", "--no-input", "-v", "0"],
+        env=production_env(data_dir),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, f"collectstatic failed:\n{result.stderr[-3000:]}"
+    assert (data_dir / "static" / "staticfiles.json").is_file()
+    return data_dir / "static"
+
+
+def use_static(data_dir: Path, static: Path) -> None:
+    """Give ``data_dir`` (a REVIER_DATA_DIR) the collected static files of the session."""
+    (data_dir / "static").symlink_to(static, target_is_directory=True)

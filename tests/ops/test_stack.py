@@ -23,9 +23,10 @@ import httpx
 import pytest
 
 from tests.conftest import missing_service
-from tests.ops.conftest import REPO, closed_port, production_env
+from tests.ops.conftest import REPO, closed_port, production_env, use_static
 
-pytestmark = pytest.mark.stack
+# One worker runs these and the production probe: they share the collected static files.
+pytestmark = [pytest.mark.stack, pytest.mark.xdist_group("production")]
 
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 QUEUES = "default,mail,submissions,media,background"
@@ -194,10 +195,11 @@ class Stack:
                 process.wait(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+@pytest.fixture(scope="session")  # not module: see the production fixture in test_security.py
+def stack(tmp_path_factory, production_static):
     _require_services()
     data_dir = tmp_path_factory.mktemp("stack")
+    use_static(data_dir, production_static)
     database = f"revier_stack_{secrets.token_hex(4)}"
     with private_redis(tmp_path_factory.mktemp("redis")) as redis_url:
         env = production_env(
@@ -212,7 +214,6 @@ def stack(tmp_path_factory):
         _admin_sql(f'CREATE DATABASE "{database}"')
         try:
             _run(env, "migrate", "--no-input", "-v", "0")
-            _run(env, "collectstatic", "--no-input", "-v", "0")
             _run(env, "demo")
             stack.start_web("web1")
             stack.start_web("web2")
