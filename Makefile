@@ -17,7 +17,8 @@ REVIER := .venv/bin/revier
 PYTEST_ARGS ?=
 # Test processes (pytest-xdist): "auto" is one per core, 0 runs the suite in this process.
 TEST_WORKERS ?= auto
-PYTEST_XDIST := -n $(TEST_WORKERS) --dist loadgroup
+# loadfile: a test file's tests run on one worker, so module fixtures are built once.
+PYTEST_XDIST := -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: help run demo test test-fast lint fmt migrations-check messages openapi openapi-check bench ci clean
 

@@ -71,13 +71,7 @@ def test_production_refuses_to_start_without_secret_key(data_dir):
     assert "REVIER_SECRET_KEY must be set in production." in result.stderr
 
 
-# The tests of the production probe run on one xdist worker with the stack tests: they share
-# the static files collected once (tests/ops/conftest.py). Session scope: xdist may hand a
-# worker the group's tests in more than one batch, and a module fixture would run again.
-one_worker = pytest.mark.xdist_group("production")
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def production(tmp_path_factory, production_static):
     data_dir = tmp_path_factory.mktemp("production")
     use_static(data_dir, production_static)
@@ -87,14 +81,12 @@ def production(tmp_path_factory, production_static):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-@one_worker
 def test_plain_http_is_redirected_to_https(production):
     answer = production["plain_http"]
     assert answer["status"] == 301
     assert answer["headers"]["Location"] == "https://revier.example/api/v1/municipalities/"
 
 
-@one_worker
 @pytest.mark.parametrize("page", ["api", "login_form", "login"])
 def test_security_headers(production, page):
     headers = production[page]["headers"]
@@ -116,7 +108,6 @@ def test_security_headers(production, page):
     assert csp["object-src"] == "'none'"
 
 
-@one_worker
 def test_cookies_are_secure(production):
     form_cookies = production["login_form"]["cookies"]
     login_cookies = production["login"]["cookies"]
@@ -127,7 +118,6 @@ def test_cookies_are_secure(production):
     assert production["language"]["cookies"]["django_language"]["secure"] is True
 
 
-@one_worker
 def test_health_probe_by_ip_address_is_answered(production):
     # Load balancers probe by address; the host check must not turn that into a 400.
     assert production["healthz_by_ip"]["status"] == 200

@@ -25,8 +25,7 @@ import pytest
 from tests.conftest import missing_service
 from tests.ops.conftest import REPO, closed_port, production_env, use_static
 
-# One worker runs these and the production probe: they share the collected static files.
-pytestmark = [pytest.mark.stack, pytest.mark.xdist_group("production")]
+pytestmark = pytest.mark.stack
 
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 QUEUES = "default,mail,submissions,media,background"
@@ -195,7 +194,7 @@ class Stack:
                 process.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")  # not module: see the production fixture in test_security.py
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory, production_static):
     _require_services()
     data_dir = tmp_path_factory.mktemp("stack")
