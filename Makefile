@@ -15,6 +15,10 @@ UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.uv/bin/uv)
 REVIER := .venv/bin/revier
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): "auto" is one per core, 0 runs the suite in this process.
+TEST_WORKERS ?= auto
+# loadfile: a test file's tests run on one worker, so module fixtures are built once.
+PYTEST_XDIST := -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: help run demo test test-fast lint fmt migrations-check messages openapi openapi-check bench ci clean
 
@@ -43,10 +47,10 @@ demo: .venv/.synced ## Create or refresh the demo municipalities and users
 	$(REVIER) demo
 
 test: .venv/.synced ## Run the whole test suite (SQLite unless DATABASE_URL is set)
-	.venv/bin/pytest $(PYTEST_ARGS)
+	.venv/bin/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 test-fast: .venv/.synced ## Tests without the browser and multi-process stack tests
-	.venv/bin/pytest -m "not browser and not stack" $(PYTEST_ARGS)
+	.venv/bin/pytest $(PYTEST_XDIST) -m "not browser and not stack" $(PYTEST_ARGS)
 
 lint: .venv/.synced ## ruff check, format check and the layering contracts (import-linter)
 	.venv/bin/ruff check .

@@ -1,11 +1,17 @@
 """Shared fixtures. Every test runs on SQLite by default and on PostgreSQL when DATABASE_URL is
-set (CI). Tasks run in-process except in the multi-process stack tests."""
+set (CI). Tasks run in-process except in the multi-process stack tests.
 
+The suite runs in parallel (pytest-xdist, ``make test``): each worker gets its own test database
+(pytest-django suffixes its name), its own tmp paths for media and mail, and with ``REDIS_URL``
+its own cache key prefix, so workers and anything else on that Redis never see each other's keys.
+"""
+
+import copy
 import os
+import secrets
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django_scopes import scope, scopes_disabled
 
 from revier.config.celery import app as celery_app
@@ -23,21 +29,96 @@ def _shared_data() -> Path:
 SHARED_DATA = _shared_data()
 
 
+# --- Services a test may need: skipped on a bare machine, a failure in CI ------------------------
+
+
+def services_required() -> bool:
+    """In CI (``CI=true``) or with ``DATABASE_URL`` set, a missing service is an error: a skip
+    there would let CI pass without running the test."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"} or bool(
+        os.environ.get("DATABASE_URL")
+    )
+
+
+def missing_service(message: str) -> None:
+    """Skip (or, where services are required, fail) with one line naming what is missing and
+    how to get it."""
+    if services_required():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+# A prefix of this session's own for every cache key: the autouse fixture below deletes only
+# keys under it, never a whole Redis database (someone else's data may live there).
+CACHE_KEY_PREFIX = f"revier-test-{secrets.token_hex(4)}"
+
+
 def pytest_configure(config):
     # Tests call tasks synchronously; tests/ops starts a real worker for the queued path.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    for alias in settings.CACHES:
+        settings.CACHES[alias]["KEY_PREFIX"] = f"{CACHE_KEY_PREFIX}-{worker}"
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # A test database file of this process's own: two runs in one checkout would otherwise
+        # delete each other's (xdist workers get a suffix on top from pytest-django).
+        name = Path(database["TEST"]["NAME"])
+        database["TEST"]["NAME"] = str(name.with_name(f"{name.stem}-{os.getpid()}{name.suffix}"))
+
+
+def cache_clear(backend=None) -> None:
+    """Empty ``backend`` (default: the default cache) of this session's keys; never FLUSHDB."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = backend if backend is not None else caches["default"]
+    if not isinstance(backend, RedisCache):
+        backend.clear()
+        return
+    # RedisCache.clear() is FLUSHDB: delete this session's keys only.
+    client = backend._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=500))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
     from django.core.cache import caches
 
-    cache.clear()
-    caches["fragments"].clear()
+    # The backends themselves: django.core.cache.cache is a proxy, no RedisCache instance.
+    cache_clear(caches["default"])
+    cache_clear(caches["fragments"])
     yield
-    cache.clear()
-    caches["fragments"].clear()
+    cache_clear(caches["default"])
+    cache_clear(caches["fragments"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_rsa_key_per_size():
+    """RSA-4096 generation takes seconds on a loaded 2-core machine, and the delivery key of a
+    municipality is made again in every test that delivers to the back office. One key pair per
+    size serves the whole session; each caller still gets its own kid. Tests that need distinct
+    keys (a forger, another destination) use ``tests.delivery.fitconnect_server.rsa_key``."""
+    from revier.delivery import crypto
+
+    generate = crypto.rsa_key_pair_generate
+    made: dict[int, tuple[dict, dict]] = {}
+
+    def one_per_size(*, kid: str, bits: int = crypto.MIN_RSA_BITS) -> tuple[dict, dict]:
+        if bits not in made:
+            made[bits] = generate(kid="session", bits=bits)
+        public, private = copy.deepcopy(made[bits])
+        public["kid"] = private["kid"] = kid
+        return public, private
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(crypto, "rsa_key_pair_generate", one_per_size)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -166,7 +247,8 @@ def browser():
     # guard would otherwise trip over the loop Playwright keeps in this thread.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    if not Path(CHROMIUM).exists():
+        missing_service(f"Browser tests need Chromium at {CHROMIUM}: apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     try:

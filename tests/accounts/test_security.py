@@ -2,13 +2,12 @@
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django_scopes import scope
 
 from revier.accounts.models import User
 from revier.accounts.services import staff_role_grant
 from tests.accounts.conftest import link_in_last_mail
-from tests.conftest import PASSWORD, enable_totp, make_user, totp_code
+from tests.conftest import PASSWORD, cache_clear, enable_totp, make_user, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +78,7 @@ def test_login_is_locked_after_five_failures_even_with_right_password(client, ze
     assert _login(client.__class__(), "ben@example.org", PASSWORD).status_code == 302
 
     # After the window the address works again (the limiter's state lives in the cache).
-    cache.clear()
+    cache_clear()
     assert _login(client, "anna@example.org", PASSWORD).status_code == 302
     assert _logged_in_as(client) == "anna@example.org"
 

@@ -10,13 +10,15 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revier.config.settings")
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from revier.accounts.services import user_create  # noqa: E402
 
 call_command("migrate", verbosity=0, interactive=False)
-call_command("collectstatic", verbosity=0, interactive=False)
+if not (settings.STATIC_ROOT / "staticfiles.json").is_file():  # the tests collect once
+    call_command("collectstatic", verbosity=0, interactive=False)
 user_create(email="probe@example.org", password="Sichere-Testphrase-2026", verified=True)
 
 HOST = "revier.example"

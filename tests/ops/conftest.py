@@ -1,3 +1,4 @@
+import fcntl
 import os
 import secrets
 import socket
@@ -61,3 +62,37 @@ def data_dir(tmp_path):
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory, worker_id) -> Path:
+    """``collectstatic`` with production settings, once per test run: hashing and compressing
+    the static files takes a minute or more on a loaded machine, and the production probe and
+    the stack would each do it again. Under xdist the workers share one copy: the first to get
+    the lock collects, the others wait and reuse it (the base temp directory's parent is this
+    run's own)."""
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent
+    data_dir = root / "production-static"
+    with (root / "production-static.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (data_dir / "static" / "staticfiles.json").is_file():
+            data_dir.mkdir(exist_ok=True)
+            result = subprocess.run(
+                [str(REPO / ".venv" / "bin" / "revier"), "collectstatic", "--no-input", "-v", "0"],
+                env=production_env(data_dir),
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
+            )
+            assert result.returncode == 0, f"collectstatic failed:\n{result.stderr[-3000:]}"
+    assert (data_dir / "static" / "staticfiles.json").is_file()
+    return data_dir / "static"
+
+
+def use_static(data_dir: Path, static: Path) -> None:
+    """Give ``data_dir`` (a REVIER_DATA_DIR) the collected static files of the session."""
+    (data_dir / "static").symlink_to(static, target_is_directory=True)

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from tests.delivery.fitconnect_server import Pki
-from tests.ops.conftest import REPO, production_env, run_python
+from tests.ops.conftest import REPO, production_env, run_python, use_static
 
 
 def _check(env, *args):
@@ -72,8 +72,9 @@ def test_production_refuses_to_start_without_secret_key(data_dir):
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
+def production(tmp_path_factory, production_static):
     data_dir = tmp_path_factory.mktemp("production")
+    use_static(data_dir, production_static)
     env = production_env(data_dir, REVIER_PLATFORM_HOSTS="revier.example")
     result = run_python("_production_probe.py", env, timeout=180)
     assert result.returncode == 0, result.stderr

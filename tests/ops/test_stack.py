@@ -4,11 +4,15 @@ PostgreSQL and Redis on loopback.
 Proves that web processes are stateless (a session made on one is valid on the other) and that
 work really goes through the queue (the worker, not the web process, writes the e-mail).
 Everything is bounded in time; processes are always terminated and the database dropped.
+Redis is a private ``redis-server`` on a free port (as ``.ci/run`` starts one), so the test never
+touches a Redis anyone else uses. Without PostgreSQL or ``redis-server`` the tests are skipped
+with one line saying what to install, except in CI, where that is a failure.
 """
 
 import contextlib
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import time
@@ -18,13 +22,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.ops.conftest import REPO, closed_port, production_env
+from tests.conftest import missing_service
+from tests.ops.conftest import REPO, closed_port, production_env, use_static
 
 pytestmark = pytest.mark.stack
 
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-REDIS_DB = 13  # flushed before and after: keep other uses of this Redis off it
-REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 QUEUES = "default,mail,submissions,media,background"
 DEMO_PASSWORD = "Revier-Demo-2026"
 BIN = REPO / ".venv" / "bin"
@@ -32,16 +35,63 @@ BIN = REPO / ".venv" / "bin"
 
 def _require_services() -> None:
     import psycopg
-    import redis
 
     try:
         psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
     except psycopg.Error as exc:
-        pytest.fail(f"The stack test needs PostgreSQL at {PG_ADMIN_URL}: {exc}", pytrace=False)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        missing_service(
+            f"The stack tests need PostgreSQL at {PG_ADMIN_URL} ({reason}): "
+            "apt-get install postgresql, or run .ci/run"
+        )
+    if shutil.which("redis-server") is None:
+        missing_service("The stack tests need redis-server: apt-get install redis-server")
+
+
+@contextlib.contextmanager
+def private_redis(data_dir: Path):
+    """A redis-server of this test alone on a free loopback port, without persistence."""
+    port = closed_port()
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(data_dir),
+        ],
+        stdout=(data_dir / "redis.log").open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"The stack test needs Redis at {REDIS_URL}: {exc}", pytrace=False)
+        import redis
+
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+                break
+            except redis.RedisError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log = (data_dir / "redis.log").read_text(errors="replace")
+                    pytest.fail(f"redis-server did not start:\n{log[-2000:]}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
 
 
 def _admin_sql(sql: str) -> None:
@@ -49,12 +99,6 @@ def _admin_sql(sql: str) -> None:
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
         conn.execute(sql)
-
-
-def _flush_redis() -> None:
-    import redis
-
-    redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).flushdb()
 
 
 def _run(env, *args: str, timeout: float = 180) -> str:
@@ -151,51 +195,50 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack(tmp_path_factory, production_static):
     _require_services()
     data_dir = tmp_path_factory.mktemp("stack")
+    use_static(data_dir, production_static)
     database = f"revier_stack_{secrets.token_hex(4)}"
-    env = production_env(
-        data_dir,
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
-        REDIS_URL=REDIS_URL,
-        REVIER_ALLOWED_HOSTS="127.0.0.1",
-        REVIER_SSL_REDIRECT="0",
-        REVIER_LOG_LEVEL="WARNING",
-    )
-    stack = Stack(data_dir, env)
-    _admin_sql(f'CREATE DATABASE "{database}"')
-    _flush_redis()
-    try:
-        _run(env, "migrate", "--no-input", "-v", "0")
-        _run(env, "collectstatic", "--no-input", "-v", "0")
-        _run(env, "demo")
-        stack.start_web("web1")
-        stack.start_web("web2")
-        stack.start(
-            "worker",
-            [
-                str(BIN / "celery"),
-                "-A",
-                "revier.config",
-                "worker",
-                "-Q",
-                QUEUES,
-                "--concurrency",
-                "1",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "INFO",
-            ],
+    with private_redis(tmp_path_factory.mktemp("redis")) as redis_url:
+        env = production_env(
+            data_dir,
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+            REDIS_URL=redis_url,
+            REVIER_ALLOWED_HOSTS="127.0.0.1",
+            REVIER_SSL_REDIRECT="0",
+            REVIER_LOG_LEVEL="WARNING",
         )
-        stack.wait_ready()
-        stack.wait_worker()
-        yield stack
-    finally:
-        stack.stop()
-        _admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        _flush_redis()
+        stack = Stack(data_dir, env)
+        _admin_sql(f'CREATE DATABASE "{database}"')
+        try:
+            _run(env, "migrate", "--no-input", "-v", "0")
+            _run(env, "demo")
+            stack.start_web("web1")
+            stack.start_web("web2")
+            stack.start(
+                "worker",
+                [
+                    str(BIN / "celery"),
+                    "-A",
+                    "revier.config",
+                    "worker",
+                    "-Q",
+                    QUEUES,
+                    "--concurrency",
+                    "1",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--loglevel",
+                    "INFO",
+                ],
+            )
+            stack.wait_ready()
+            stack.wait_worker()
+            yield stack
+        finally:
+            stack.stop()
+            _admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 class Browser:
