@@ -106,6 +106,8 @@ def render_backoffice(
     context = {
         **context,
         "backoffice_navigation": navigation,
+        # Pages for work use the width of the screen (base.html's containers).
+        "wide_layout": True,
         # The flat list, for pages that list the sections (the dashboard).
         "backoffice_sections": [item for group in navigation for item in group["items"]],
     }
