@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,12 +21,8 @@ from revier.accounts.forms import (
     ProfileForm,
 )
 from revier.accounts.models import Membership
-from revier.backoffice.framework import apply_service_error
+from revier.backoffice.framework import form_status, submit_service
 from revier.core.views import post_data
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound else 200
 
 
 @login_required
@@ -41,37 +38,41 @@ def overview(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     form = ProfileForm.for_user(request.user, post_data(request))
-    if form.is_valid():
-        try:
-            services.user_update_profile(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Your profile has been saved."))
-            return redirect("account:overview")
-    return render(request, "accounts/profile.html", {"form": form}, status=_status(form))
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.user_update_profile(user=request.user, **data),
+        success=_("Your profile has been saved."),
+        redirect_to=reverse("account:overview"),
+    )
+    return done or render(
+        request, "accounts/profile.html", {"form": form}, status=form_status(form)
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
     form = OrganisationForm(post_data(request))
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            organisation = services.organisation_create(
-                name=data.pop("name"), admin=request.user, **data
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has been created. You are its administrator.")
-                % {"name": organisation.name},
-            )
-            return redirect("account:organisation_detail", pk=organisation.pk)
-    return render(request, "accounts/organisation_form.html", {"form": form}, status=_status(form))
+
+    def create(data):
+        data = dict(data)
+        return services.organisation_create(name=data.pop("name"), admin=request.user, **data)
+
+    done = submit_service(
+        request,
+        form,
+        create,
+        success=lambda organisation: (
+            _("%(name)s has been created. You are its administrator.") % {"name": organisation.name}
+        ),
+        redirect_to=lambda organisation: reverse(
+            "account:organisation_detail", args=[organisation.pk]
+        ),
+    )
+    return done or render(
+        request, "accounts/organisation_form.html", {"form": form}, status=form_status(form)
+    )
 
 
 def _own_membership(request, pk: int) -> Membership:
@@ -118,21 +119,20 @@ def organisation_detail(request, pk: int):
 def member_add(request, pk: int):
     organisation = _admin_membership(request, pk).organisation
     form = MemberAddForm(post_data(request))
-    if form.is_valid():
-        try:
-            member = services.membership_invite(
-                organisation=organisation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s is now a member.") % {"name": member.user})
-            return redirect("account:organisation_detail", pk=organisation.pk)
-    return render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.membership_invite(
+            organisation=organisation, actor=request.user, **data
+        ),
+        success=lambda member: _("%(name)s is now a member.") % {"name": member.user},
+        redirect_to=reverse("account:organisation_detail", args=[organisation.pk]),
+    )
+    return done or render(
         request,
         "accounts/member_add.html",
         {"organisation": organisation, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -142,21 +142,20 @@ def member_edit(request, pk: int, membership_id: int):
     organisation = _admin_membership(request, pk).organisation
     member = _member(organisation, membership_id)
     form = MemberRoleForm(post_data(request), initial={"role": member.role})
-    if form.is_valid():
-        try:
-            services.membership_set_role(
-                membership=member, role=form.cleaned_data["role"], actor=request.user
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The role has been saved."))
-            return redirect("account:organisation_detail", pk=organisation.pk)
-    return render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.membership_set_role(
+            membership=member, role=data["role"], actor=request.user
+        ),
+        success=_("The role has been saved."),
+        redirect_to=reverse("account:organisation_detail", args=[organisation.pk]),
+    )
+    return done or render(
         request,
         "accounts/member_edit.html",
         {"organisation": organisation, "member": member, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

@@ -4,17 +4,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from revier.accounts import selectors, services
 from revier.accounts.forms import StaffInviteForm, StaffRolesForm
 from revier.backoffice.framework import (
-    apply_service_error,
     backoffice_view,
+    form_status,
     paginate,
     post_data,
     render_backoffice,
+    submit_service,
 )
 from revier.core.audit import audit_context, audit_log
 
@@ -41,25 +43,24 @@ def staff_list(request):
 @require_http_methods(["GET", "POST"])
 def staff_invite(request):
     form = StaffInviteForm(post_data(request))
-    if form.is_valid():
-        try:
-            user = services.staff_invite(
-                municipality=request.municipality,
-                actor=request.user,
-                context=audit_context(request),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("%(email)s has been invited.") % {"email": user.email})
-            return redirect("accounts_backoffice:staff_detail", user_id=user.pk)
-    return render_backoffice(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.staff_invite(
+            municipality=request.municipality,
+            actor=request.user,
+            context=audit_context(request),
+            **data,
+        ),
+        success=lambda user: _("%(email)s has been invited.") % {"email": user.email},
+        redirect_to=lambda user: reverse("accounts_backoffice:staff_detail", args=[user.pk]),
+    )
+    return done or render_backoffice(
         request,
         "backoffice/staff_invite.html",
         {"form": form},
         section="staff",
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -76,20 +77,21 @@ def staff_detail(request, user_id: int):
     member = _staff_member(request, user_id)
     current = [r.role for r in member.municipal_roles]
     form = StaffRolesForm(post_data(request), initial={"roles": current})
-    if form.is_valid():
-        try:
-            services.staff_set_roles(
-                municipality=request.municipality,
-                user=member,
-                roles=form.cleaned_data["roles"],
-                actor=request.user,
-                context=audit_context(request),
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The roles have been saved."))
-            return redirect("accounts_backoffice:staff_detail", user_id=member.pk)
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.staff_set_roles(
+            municipality=request.municipality,
+            user=member,
+            roles=data["roles"],
+            actor=request.user,
+            context=audit_context(request),
+        ),
+        success=_("The roles have been saved."),
+        redirect_to=reverse("accounts_backoffice:staff_detail", args=[member.pk]),
+    )
+    if done:
+        return done
     if not form.is_bound:
         audit_log(
             municipality=request.municipality,
@@ -104,7 +106,7 @@ def staff_detail(request, user_id: int):
         "backoffice/staff_detail.html",
         {"member": member, "form": form},
         section="staff",
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 

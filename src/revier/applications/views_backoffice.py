@@ -1,18 +1,22 @@
 """Back office: applications received (list, detail with the answers, receipt) and how long the
 applications of each form are kept. Every look at an applicant's answers is in the audit log."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from revier.applications import answers, selectors, services
 from revier.applications.forms_backoffice import ApplicationFilterForm, RetentionPolicyForm
 from revier.applications.models import Application
-from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.backoffice.framework import (
+    backoffice_view,
+    form_status,
+    render_backoffice,
+    submit_service,
+)
 from revier.core.audit import audit_context, audit_log
 from revier.core.views import post_data
 from revier.forms.models import Form
@@ -130,23 +134,22 @@ def retention_edit(request, form_id: int):
             "action": policy.action,
         },
     )
-    if form.is_valid():
-        try:
-            services.retention_policy_set(
-                form=form_obj,
-                actor=request.user,
-                context=audit_context(request),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The retention policy has been saved."))
-            return redirect("applications_backoffice:retention_list")
-    return render_backoffice(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.retention_policy_set(
+            form=form_obj,
+            actor=request.user,
+            context=audit_context(request),
+            **data,
+        ),
+        success=_("The retention policy has been saved."),
+        redirect_to=reverse("applications_backoffice:retention_list"),
+    )
+    return done or render_backoffice(
         request,
         "applications/backoffice/retention_edit.html",
         {"form_obj": form_obj, "form": form},
         section="retention",
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )

@@ -12,12 +12,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.backoffice.framework import (
+    backoffice_view,
+    form_status,
+    render_backoffice,
+    submit_service,
+)
 from revier.cases import selectors, services
 from revier.cases.decision import PLACEHOLDERS, fill, placeholder_values
 from revier.cases.forms_backoffice import (
@@ -66,23 +72,23 @@ def inbox(request):
     chosen = request.POST.getlist("case") if request.method == "POST" else []
     status = 400 if form.is_bound and form.errors else 200
     if request.method == "POST":
-        if bulk.is_valid():
-            try:
-                count = services.case_bulk_status_change(
-                    case_ids=[c for c in chosen if c.isdigit()],
-                    to_status=bulk.cleaned_data["to_status"],
-                    result=bulk.cleaned_data["result"],
-                    actor=request.user,
-                    context=audit_context(request),
-                )
-            except ValidationError as exc:
-                apply_service_error(bulk, exc)
-            else:
-                messages.success(
-                    request,
-                    _("The status of %(count)s cases has been changed.") % {"count": count},
-                )
-                return redirect(request.get_full_path())
+        done = submit_service(
+            request,
+            bulk,
+            lambda data: services.case_bulk_status_change(
+                case_ids=[c for c in chosen if c.isdigit()],
+                to_status=data["to_status"],
+                result=data["result"],
+                actor=request.user,
+                context=audit_context(request),
+            ),
+            success=lambda count: (
+                _("The status of %(count)s cases has been changed.") % {"count": count}
+            ),
+            redirect_to=request.get_full_path(),
+        )
+        if done:
+            return done
         status = 400
     queryset = selectors.cases_inbox(
         user=request.user,
@@ -245,15 +251,14 @@ def case_document(request, pk: int, document_id: int):
 
 def _action(request, case: Case, key: str, form, call, success: str):
     """Run ``call`` for a valid form; on error the case page again with the form's errors."""
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("cases_backoffice:detail", pk=case.pk)
-    return _detail(request, case, forms={key: form}, status=400)
+    done = submit_service(
+        request,
+        form,
+        call,
+        success=success,
+        redirect_to=reverse("cases_backoffice:detail", args=[case.pk]),
+    )
+    return done or _detail(request, case, forms={key: form}, status=400)
 
 
 @backoffice_view(VIEW)
@@ -364,29 +369,27 @@ def case_message(request, pk: int):
         request.FILES if request.method == "POST" else None,
         initial={"requests_information": request.GET.get("request") == "1"},
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_message_send(
-                case=case,
-                actor=request.user,
-                subject=data["subject"],
-                body=data["body"],
-                requests_information=data["requests_information"],
-                answer_due=data["answer_due"],
-                files=data["files"],
-                context=audit_context(request),
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The message has been sent to the applicant."))
-            return redirect("cases_backoffice:detail", pk=case.pk)
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.case_message_send(
+            case=case,
+            actor=request.user,
+            subject=data["subject"],
+            body=data["body"],
+            requests_information=data["requests_information"],
+            answer_due=data["answer_due"],
+            files=data["files"],
+            context=audit_context(request),
+        ),
+        success=_("The message has been sent to the applicant."),
+        redirect_to=reverse("cases_backoffice:detail", args=[case.pk]),
+    )
+    return done or _render(
         request,
         "cases/backoffice/message.html",
         {"case": case, "form": form},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -408,30 +411,26 @@ def case_decision(request, pk: int):
             "text": fill(template.body, values),
         }
     form = DecisionForm(post_data(request), initial=initial)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_decision_create(
-                case=case,
-                actor=request.user,
-                result=data["result"],
-                subject=data["subject"],
-                text=data["text"],
-                template=template,
-                context=audit_context(request),
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request, _("The decision has been written and sent to the applicant's account.")
-            )
-            return redirect("cases_backoffice:detail", pk=case.pk)
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.case_decision_create(
+            case=case,
+            actor=request.user,
+            result=data["result"],
+            subject=data["subject"],
+            text=data["text"],
+            template=template,
+            context=audit_context(request),
+        ),
+        success=_("The decision has been written and sent to the applicant's account."),
+        redirect_to=reverse("cases_backoffice:detail", args=[case.pk]),
+    )
+    return done or _render(
         request,
         "cases/backoffice/decision.html",
         {"case": case, "form": form, "templates": templates, "template": template},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -541,30 +540,28 @@ def workflow_edit(request, leika: str = ""):
     if row is None:
         initial["name"] = _("Workflow for %(leika)s") % {"leika": leika} if leika else _("Default")
     form = WorkflowForm(post_data(request), initial=initial)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.workflow_save(
-                municipality=request.municipality,
-                leika=leika,
-                name=data["name"],
-                statuses=data["statuses"],
-                transitions=data["transitions"],
-                initial=data["initial"],
-                actor=request.user,
-                context=audit_context(request),
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The workflow has been saved."))
-            return redirect("cases_backoffice:settings")
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.workflow_save(
+            municipality=request.municipality,
+            leika=leika,
+            name=data["name"],
+            statuses=data["statuses"],
+            transitions=data["transitions"],
+            initial=data["initial"],
+            actor=request.user,
+            context=audit_context(request),
+        ),
+        success=_("The workflow has been saved."),
+        redirect_to=reverse("cases_backoffice:settings"),
+    )
+    return done or _render(
         request,
         "cases/backoffice/workflow_edit.html",
         {"form": form, "leika": leika, "row": row},
         section="case_settings",
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -599,21 +596,20 @@ def template_edit(request, pk: int | None = None):
         }
     )
     form = DecisionTemplateForm(post_data(request), initial=initial)
-    if form.is_valid():
-        try:
-            services.decision_template_save(
-                municipality=request.municipality,
-                actor=request.user,
-                template=template,
-                context=audit_context(request),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The decision template has been saved."))
-            return redirect("cases_backoffice:settings")
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.decision_template_save(
+            municipality=request.municipality,
+            actor=request.user,
+            template=template,
+            context=audit_context(request),
+            **data,
+        ),
+        success=_("The decision template has been saved."),
+        redirect_to=reverse("cases_backoffice:settings"),
+    )
+    return done or _render(
         request,
         "cases/backoffice/template_edit.html",
         {
@@ -622,7 +618,7 @@ def template_edit(request, pk: int | None = None):
             "placeholders": sorted(PLACEHOLDERS.items()),
         },
         section="case_settings",
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -637,24 +633,23 @@ def office_members(request, office_id: int):
     people = choices["staff"]
     current = list(office.members.values_list("user_id", flat=True))
     form = OfficeMembersForm(post_data(request), people=people, initial={"users": current})
-    if form.is_valid():
-        try:
-            services.office_members_set(
-                municipality=request.municipality,
-                office=office,
-                users=list(User.objects.filter(pk__in=form.cleaned_data["users"])),
-                actor=request.user,
-                context=audit_context(request),
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The office's case workers have been saved."))
-            return redirect("cases_backoffice:settings")
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.office_members_set(
+            municipality=request.municipality,
+            office=office,
+            users=list(User.objects.filter(pk__in=data["users"])),
+            actor=request.user,
+            context=audit_context(request),
+        ),
+        success=_("The office's case workers have been saved."),
+        redirect_to=reverse("cases_backoffice:settings"),
+    )
+    return done or _render(
         request,
         "cases/backoffice/office_members.html",
         {"form": form, "office": office},
         section="case_settings",
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )

@@ -6,10 +6,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.backoffice.framework import (
+    apply_service_error,
+    backoffice_view,
+    form_status,
+    render_backoffice,
+    submit_service,
+)
 from revier.core.audit import audit_context
 from revier.core.imports import get_importer
 from revier.core.imports.selectors import import_run_problems
@@ -86,24 +93,23 @@ def form_import(request):
 @require_http_methods(["GET", "POST"])
 def form_create(request):
     form = FormCreateForm(post_data(request))
-    if form.is_valid():
-        try:
-            version = services.form_create(
-                municipality=request.municipality,
-                actor=request.user,
-                context=audit_context(request),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The draft has been created. Add steps and fields."))
-            return redirect("forms_backoffice:version_detail", pk=version.pk)
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.form_create(
+            municipality=request.municipality,
+            actor=request.user,
+            context=audit_context(request),
+            **data,
+        ),
+        success=_("The draft has been created. Add steps and fields."),
+        redirect_to=lambda version: reverse("forms_backoffice:version_detail", args=[version.pk]),
+    )
+    return done or _render(
         request,
         "forms/backoffice/create.html",
         {"form": form},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -296,19 +302,18 @@ def field_edit(request, pk: int, field_pk: int):
         post_data(request),
         initial={"label": field.label, "help_text": field.help_text, "required": field.required},
     )
-    if form.is_valid():
-        try:
-            services.form_field_update(
-                field=field, actor=request.user, context=audit_context(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The field has been saved."))
-            return redirect("forms_backoffice:version_detail", pk=version.pk)
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.form_field_update(
+            field=field, actor=request.user, context=audit_context(request), **data
+        ),
+        success=_("The field has been saved."),
+        redirect_to=reverse("forms_backoffice:version_detail", args=[version.pk]),
+    )
+    return done or _render(
         request,
         "forms/backoffice/field_edit.html",
         {"version": version, "field": field, "form": form},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )

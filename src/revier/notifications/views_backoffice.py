@@ -10,11 +10,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.backoffice.framework import (
+    apply_service_error,
+    backoffice_view,
+    form_status,
+    render_backoffice,
+    submit_service,
+)
 from revier.core.audit import audit_context
 from revier.core.plugins import check_saved, saved_secret_names
 from revier.core.views import post_data
@@ -165,25 +172,28 @@ def sms_settings(request):
     form = SmsSettingsForm(
         post_data(request), initial=_sms_initial(current), saved_secrets=_saved_secrets(current)
     )
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        plugin = data.pop("plugin")
-        enabled = data.pop("enabled")
-        try:
-            services.sms_settings_set(
-                municipality=municipality,
-                plugin=plugin,
-                options=data,
-                enabled=enabled,
-                actor=request.user,
-                context=audit_context(request),
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The SMS settings have been saved."))
-            return redirect("notifications_backoffice:template_list")
-    return _sms_page(request, form, current, status=400 if form.is_bound else 200)
+
+    def save(data):
+        options = dict(data)
+        plugin = options.pop("plugin")
+        enabled = options.pop("enabled")
+        return services.sms_settings_set(
+            municipality=municipality,
+            plugin=plugin,
+            options=options,
+            enabled=enabled,
+            actor=request.user,
+            context=audit_context(request),
+        )
+
+    done = submit_service(
+        request,
+        form,
+        save,
+        success=_("The SMS settings have been saved."),
+        redirect_to=reverse("notifications_backoffice:template_list"),
+    )
+    return done or _sms_page(request, form, current, status=form_status(form))
 
 
 def _sms_initial(current) -> dict:

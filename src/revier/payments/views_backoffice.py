@@ -1,14 +1,17 @@
 """Back office: the fee of each service (amount, XBezahldienste policy, payment method) and the
 municipality's bank account. Secrets of a payment provider are never shown again."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.backoffice.framework import (
+    backoffice_view,
+    form_status,
+    render_backoffice,
+    submit_service,
+)
 from revier.core.audit import audit_context
 from revier.core.plugins import check_saved, keep_saved_secrets, saved_secret_names
 from revier.core.views import post_data
@@ -42,31 +45,31 @@ def fee_edit(request, leika: str):
     fee = getattr(local, "fee", None)
     initial = _fee_initial(fee)
     form = FeeForm(post_data(request), initial=initial, saved_secrets=_saved_secrets(fee))
-    if form.is_valid():
+
+    def save(data):
         options = form.options()
-        plugin = register.get(form.cleaned_data["plugin"])
+        plugin = register.get(data["plugin"])
         if fee is not None and fee.plugin == plugin.id:
             # An empty secret field keeps the secret saved before.
             options = keep_saved_secrets(plugin, options, selectors.fee_options(fee))
-        try:
-            services.fee_set(
-                local_service=local,
-                amount=form.cleaned_data["amount"],
-                policy=form.cleaned_data["policy"],
-                plugin=plugin.id,
-                options=options,
-                label=form.cleaned_data["label"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The fee of %(service)s has been saved.") % {"service": local.service.name},
-            )
-            return redirect("payments_backoffice:fee_list")
-    return _fee_page(request, local, fee, form, status=400 if form.is_bound else 200)
+        return services.fee_set(
+            local_service=local,
+            amount=data["amount"],
+            policy=data["policy"],
+            plugin=plugin.id,
+            options=options,
+            label=data["label"],
+            actor=request.user,
+        )
+
+    done = submit_service(
+        request,
+        form,
+        save,
+        success=_("The fee of %(service)s has been saved.") % {"service": local.service.name},
+        redirect_to=reverse("payments_backoffice:fee_list"),
+    )
+    return done or _fee_page(request, local, fee, form, status=form_status(form))
 
 
 def _fee_initial(fee) -> dict:
@@ -125,23 +128,22 @@ def account_edit(request):
     if account is not None:
         initial = {name: getattr(account, name) for name in PaymentAccountForm.base_fields}
     form = PaymentAccountForm(post_data(request), initial=initial)
-    if form.is_valid():
-        try:
-            services.payment_account_set(
-                municipality=request.municipality,
-                actor=request.user,
-                context=audit_context(request),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The bank account has been saved."))
-            return redirect("payments_backoffice:fee_list")
-    return render_backoffice(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.payment_account_set(
+            municipality=request.municipality,
+            actor=request.user,
+            context=audit_context(request),
+            **data,
+        ),
+        success=_("The bank account has been saved."),
+        redirect_to=reverse("payments_backoffice:fee_list"),
+    )
+    return done or render_backoffice(
         request,
         "payments/backoffice/account.html",
         {"form": form},
         section="fees",
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )

@@ -1,17 +1,17 @@
 """Back-office pages of the accessibility feedback sent through the accessibility statement."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from revier.backoffice.framework import (
-    apply_service_error,
     backoffice_view,
+    form_status,
     paginate,
     post_data,
     render_backoffice,
+    submit_service,
 )
 from revier.core.audit import audit_context, audit_log
 from revier.portal.forms import FeedbackStatusForm
@@ -47,19 +47,20 @@ def feedback_detail(request, pk: int):
     # The scoped manager confines the lookup to this municipality: other ids are 404.
     feedback = get_object_or_404(AccessibilityFeedback.objects.all(), pk=pk)
     form = FeedbackStatusForm(post_data(request), initial={"status": feedback.status})
-    if form.is_valid():
-        try:
-            accessibility_feedback_set_status(
-                feedback=feedback,
-                status=form.cleaned_data["status"],
-                actor=request.user,
-                context=audit_context(request),
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The status has been saved."))
-            return redirect("portal_backoffice:feedback_detail", pk=feedback.pk)
+    done = submit_service(
+        request,
+        form,
+        lambda data: accessibility_feedback_set_status(
+            feedback=feedback,
+            status=data["status"],
+            actor=request.user,
+            context=audit_context(request),
+        ),
+        success=_("The status has been saved."),
+        redirect_to=reverse("portal_backoffice:feedback_detail", args=[feedback.pk]),
+    )
+    if done:
+        return done
     if not form.is_bound and (feedback.name or feedback.email):
         audit_log(
             municipality=request.municipality,
@@ -74,5 +75,5 @@ def feedback_detail(request, pk: int):
         "backoffice/feedback_detail.html",
         {"feedback": feedback, "form": form},
         section="feedback",
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )

@@ -1,13 +1,18 @@
 """Back office: how long closed cases are kept (the default and per service)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.backoffice.framework import (
+    backoffice_view,
+    form_status,
+    render_backoffice,
+    submit_service,
+)
 from revier.core.audit import audit_context
 from revier.core.views import post_data
 from revier.privacy import services
@@ -52,27 +57,30 @@ def case_retention_edit(request, leika: str):
             post_data(request),
             initial={"closed_days": policy.closed_days, "action": policy.action},
         )
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.case_retention_policy_set(
-                municipality=municipality,
-                leika=data.pop("leika", key or ""),
-                actor=request.user,
-                context=audit_context(request),
-                **data,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The retention policy has been saved."))
-            return redirect("privacy_backoffice:case_retention_list")
-    return render_backoffice(
+
+    def save(data):
+        data = dict(data)
+        return services.case_retention_policy_set(
+            municipality=municipality,
+            leika=data.pop("leika", key or ""),
+            actor=request.user,
+            context=audit_context(request),
+            **data,
+        )
+
+    done = submit_service(
+        request,
+        form,
+        save,
+        success=_("The retention policy has been saved."),
+        redirect_to=reverse("privacy_backoffice:case_retention_list"),
+    )
+    return done or render_backoffice(
         request,
         "privacy/backoffice/case_retention_edit.html",
         {"form": form, "leika": key},
         section="case_retention",
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 

@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from revier.backoffice.framework import apply_service_error, backoffice_view, render_backoffice
+from revier.backoffice.framework import (
+    backoffice_view,
+    form_status,
+    render_backoffice,
+    submit_service,
+)
 from revier.core.views import post_data
 from revier.services import services
 from revier.services.forms import LocalServiceAddForm, LocalServiceForm, OfficeForm
@@ -39,32 +44,30 @@ def local_service_add(request):
     form = LocalServiceAddForm(
         post_data(request), offices=offices_all(), initial={"leika": request.GET.get("leika", "")}
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.local_service_set(
-                municipality=request.municipality,
-                service=data["service"],
-                actor=request.user,
-                office=data["office"],
-                local_fees=data["local_fees"],
-                notes=data["notes"],
-                online=data["online"],
-                min_trust_level=data["min_trust_level"],
-                active=data["active"],
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)s is now offered.") % {"name": data["service"].name}
-            )
-            return redirect("services_backoffice:list")
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.local_service_set(
+            municipality=request.municipality,
+            service=data["service"],
+            actor=request.user,
+            office=data["office"],
+            local_fees=data["local_fees"],
+            notes=data["notes"],
+            online=data["online"],
+            min_trust_level=data["min_trust_level"],
+            active=data["active"],
+        ),
+        success=lambda _local: (
+            _("%(name)s is now offered.") % {"name": form.cleaned_data["service"].name}
+        ),
+        redirect_to=reverse("services_backoffice:list"),
+    )
+    return done or _render(
         request,
         "services/backoffice/local_service_form.html",
         {"form": form, "local": None},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -84,24 +87,23 @@ def local_service_edit(request, pk: int):
             "active": local.active,
         },
     )
-    if form.is_valid():
-        try:
-            services.local_service_set(
-                municipality=request.municipality,
-                service=local.service,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The offer has been saved."))
-            return redirect("services_backoffice:list")
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.local_service_set(
+            municipality=request.municipality,
+            service=local.service,
+            actor=request.user,
+            **data,
+        ),
+        success=_("The offer has been saved."),
+        redirect_to=reverse("services_backoffice:list"),
+    )
+    return done or _render(
         request,
         "services/backoffice/local_service_form.html",
         {"form": form, "local": local},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -131,21 +133,20 @@ def office_list(request):
 @require_http_methods(["GET", "POST"])
 def office_add(request):
     form = OfficeForm(post_data(request))
-    if form.is_valid():
-        try:
-            office = services.office_create(
-                municipality=request.municipality, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("%(name)s has been added.") % {"name": office.name})
-            return redirect("services_backoffice:office_list")
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.office_create(
+            municipality=request.municipality, actor=request.user, **data
+        ),
+        success=lambda office: _("%(name)s has been added.") % {"name": office.name},
+        redirect_to=reverse("services_backoffice:office_list"),
+    )
+    return done or _render(
         request,
         "services/backoffice/office_form.html",
         {"form": form, "office": None},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -155,19 +156,18 @@ def office_edit(request, pk: int):
     office = get_object_or_404(Office.objects.all(), pk=pk)
     # A copy for the form: a rejected form must not change the object shown elsewhere.
     form = OfficeForm(post_data(request), instance=Office.objects.get(pk=office.pk))
-    if form.is_valid():
-        try:
-            services.office_update(office=office, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The office has been saved."))
-            return redirect("services_backoffice:office_list")
-    return _render(
+    done = submit_service(
+        request,
+        form,
+        lambda data: services.office_update(office=office, actor=request.user, **data),
+        success=_("The office has been saved."),
+        redirect_to=reverse("services_backoffice:office_list"),
+    )
+    return done or _render(
         request,
         "services/backoffice/office_form.html",
         {"form": form, "office": office},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 

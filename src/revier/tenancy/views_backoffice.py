@@ -2,15 +2,15 @@
 domains."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from revier.backoffice.framework import (
-    apply_service_error,
     backoffice_view,
     render_backoffice,
+    submit_service,
 )
 from revier.core.audit import audit_context
 from revier.tenancy import services as tenancy_services
@@ -50,64 +50,65 @@ def settings_view(request):
     form = MunicipalitySettingsForm(
         request.POST, instance=Municipality.objects.get(pk=municipality.pk)
     )
-    if form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in [*SETTINGS_FIELDS, "enabled_modules"]}
+
+    def save(data):
+        fields = {name: data[name] for name in [*SETTINGS_FIELDS, "enabled_modules"]}
         fields["enabled_modules"] = sorted(set(fields["enabled_modules"]))
-        try:
-            tenancy_services.municipality_update(
-                municipality=municipality,
-                actor=request.user,
-                context=audit_context(request),
-                **fields,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The settings have been saved."))
-            return redirect("tenancy_backoffice:settings")
-    return _settings_page(request, settings_form=form, status=400)
+        return tenancy_services.municipality_update(
+            municipality=municipality,
+            actor=request.user,
+            context=audit_context(request),
+            **fields,
+        )
+
+    done = submit_service(
+        request,
+        form,
+        save,
+        success=_("The settings have been saved."),
+        redirect_to=reverse("tenancy_backoffice:settings"),
+    )
+    return done or _settings_page(request, settings_form=form, status=400)
 
 
 @backoffice_view("tenancy.change_municipality")
 @require_http_methods(["POST"])
 def settings_logo(request):
     form = LogoForm(request.POST, request.FILES, has_logo=bool(request.municipality.logo))
-    if form.is_valid():
-        try:
-            tenancy_services.municipality_set_logo(
-                municipality=request.municipality,
-                logo=None if form.cleaned_data.get("remove") else form.cleaned_data["logo"],
-                actor=request.user,
-                context=audit_context(request),
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("The logo has been saved."))
-            return redirect("tenancy_backoffice:settings")
-    return _settings_page(request, logo_form=form, status=400)
+    done = submit_service(
+        request,
+        form,
+        lambda data: tenancy_services.municipality_set_logo(
+            municipality=request.municipality,
+            logo=None if data.get("remove") else data["logo"],
+            actor=request.user,
+            context=audit_context(request),
+        ),
+        success=_("The logo has been saved."),
+        redirect_to=reverse("tenancy_backoffice:settings"),
+    )
+    return done or _settings_page(request, logo_form=form, status=400)
 
 
 @backoffice_view("tenancy.change_municipality")
 @require_http_methods(["POST"])
 def settings_domain_add(request):
     form = DomainForm(request.POST)
-    if form.is_valid():
-        try:
-            tenancy_services.domain_add(
-                municipality=request.municipality,
-                actor=request.user,
-                context=audit_context(request),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request, _("%(domain)s has been added.") % {"domain": form.cleaned_data["domain"]}
-            )
-            return redirect("tenancy_backoffice:settings")
-    return _settings_page(request, domain_form=form, status=400)
+    done = submit_service(
+        request,
+        form,
+        lambda data: tenancy_services.domain_add(
+            municipality=request.municipality,
+            actor=request.user,
+            context=audit_context(request),
+            **data,
+        ),
+        success=lambda _domain: (
+            _("%(domain)s has been added.") % {"domain": form.cleaned_data["domain"]}
+        ),
+        redirect_to=reverse("tenancy_backoffice:settings"),
+    )
+    return done or _settings_page(request, domain_form=form, status=400)
 
 
 @backoffice_view("tenancy.change_municipality")
