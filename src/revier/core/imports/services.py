@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -83,7 +82,8 @@ def import_run_enqueue(*, run: ImportRun) -> None:
     from revier.core.tasks import import_run_task
 
     run_id, municipality_id = run.pk, run.municipality_id
-    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+    # The Celery app's own setting (the test suite and the embedded default switch it on).
+    if import_run_task.app.conf.task_always_eager:
         # In-process: the run is executed now, in this connection, so the caller's answer
         # (the upload's page) already shows the finished run.
         import_run_task.apply(kwargs={"run_id": run_id, "municipality_id": municipality_id})
