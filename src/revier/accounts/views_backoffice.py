@@ -18,7 +18,7 @@ from revier.backoffice.framework import (
     render_backoffice,
     submit_service,
 )
-from revier.core.audit import audit_context, audit_log
+from revier.core.audit import audit_context, audit_log, audit_view
 
 # --- staff ----------------------------------------------------------------------------------
 
@@ -93,14 +93,7 @@ def staff_detail(request, user_id: int):
     if done:
         return done
     if not form.is_bound:
-        audit_log(
-            municipality=request.municipality,
-            actor=request.user,
-            action="view",
-            obj=member,
-            summary="viewed staff member",
-            context=audit_context(request),
-        )
+        audit_view(request, obj=member, summary="viewed staff member")
     return render_backoffice(
         request,
         "backoffice/staff_detail.html",
@@ -133,14 +126,7 @@ def staff_remove(request, user_id: int):
             )
             return redirect("accounts_backoffice:staff_list")
     else:
-        audit_log(
-            municipality=request.municipality,
-            actor=request.user,
-            action="view",
-            obj=member,
-            summary="viewed staff member (removal)",
-            context=audit_context(request),
-        )
+        audit_view(request, obj=member, summary="viewed staff member (removal)")
     return render_backoffice(
         request,
         "backoffice/staff_remove.html",

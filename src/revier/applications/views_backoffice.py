@@ -17,7 +17,7 @@ from revier.backoffice.framework import (
     render_backoffice,
     submit_service,
 )
-from revier.core.audit import audit_context, audit_log
+from revier.core.audit import audit_context, audit_view
 from revier.core.views import post_data
 from revier.forms.models import Form
 from revier.forms.selectors import form_version_tree
@@ -66,14 +66,7 @@ def application_detail(request, reference: str):
         for i, step in enumerate(tree)
     ]
     # Recorded before the answers are shown: whoever sees them is in the log.
-    audit_log(
-        municipality=request.municipality,
-        actor=request.user,
-        action="view",
-        obj=application,
-        summary="viewed application with its answers",
-        context=audit_context(request),
-    )
+    audit_view(request, obj=application, summary="viewed application with its answers")
     return render_backoffice(
         request,
         "applications/backoffice/detail.html",
@@ -92,14 +85,11 @@ def application_receipt(request, reference: str):
     receipt = selectors.application_receipt_get(reference=reference)
     if receipt is None:
         raise Http404(_("There is no receipt for this application."))
-    audit_log(
-        municipality=request.municipality,
-        actor=request.user,
-        action="view",
+    audit_view(
+        request,
         object_type="applications.Application",
         object_repr=reference,
         summary="downloaded receipt of application",
-        context=audit_context(request),
     )
     response = HttpResponse(receipt, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{reference}.pdf"'

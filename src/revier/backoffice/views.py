@@ -11,7 +11,7 @@ from revier.backoffice.framework import (
     sections_for,
 )
 from revier.core import kit
-from revier.core.audit import audit_context, audit_log, audit_log_entries
+from revier.core.audit import audit_log_entries, audit_view
 
 
 @backoffice_view()
@@ -33,14 +33,11 @@ def audit_log_list(request):
     form = AuditLogFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     # Recorded before reading, so the list a person sees includes their own look at it.
-    audit_log(
-        municipality=request.municipality,
-        actor=request.user,
-        action="view",
+    audit_view(
+        request,
         object_type="core.AuditLogEntry",
         object_repr=_("audit log"),
         summary="viewed audit log",
-        context=audit_context(request),
     )
     page = paginate(request, audit_log_entries(**filters))
     return render_backoffice(

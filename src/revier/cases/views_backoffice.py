@@ -41,7 +41,7 @@ from revier.cases.forms_backoffice import (
 )
 from revier.cases.models import Case, DecisionTemplate, StatusKind, Workflow
 from revier.cases.workflow import ERROR_STATUS, workflow_for, workflows_for
-from revier.core.audit import audit_context, audit_log
+from revier.core.audit import audit_context, audit_view
 from revier.core.views import post_data
 from revier.frontend import charts
 
@@ -116,14 +116,11 @@ def inbox(request):
         for c in page.object_list
     ]
     if rows:
-        audit_log(
-            municipality=request.municipality,
-            actor=request.user,
-            action="view",
+        audit_view(
+            request,
             object_type="cases.Case",
             object_repr=_("case inbox"),
             summary=f"viewed case inbox page {page.number}",
-            context=audit_context(request),
         )
     return _render(
         request,
@@ -212,14 +209,7 @@ def _detail(request, case: Case, *, forms: dict | None = None, status: int = 200
         "allowed": allowed,
     }
     # Recorded before the data is shown: whoever sees it is in the log.
-    audit_log(
-        municipality=request.municipality,
-        actor=request.user,
-        action="view",
-        obj=case,
-        summary="viewed case with its answers",
-        context=audit_context(request),
-    )
+    audit_view(request, obj=case, summary="viewed case with its answers")
     return _render(request, "cases/backoffice/detail.html", context, status=status)
 
 
@@ -234,14 +224,7 @@ def case_document(request, pk: int, document_id: int):
     document = selectors.case_document_get(case=case, pk=document_id)
     if document is None:
         raise Http404(_("There is no such document."))
-    audit_log(
-        municipality=request.municipality,
-        actor=request.user,
-        action="view",
-        obj=case,
-        summary=f"downloaded document {document.filename}",
-        context=audit_context(request),
-    )
+    audit_view(request, obj=case, summary=f"downloaded document {document.filename}")
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
     safe = document.filename.replace('"', "").replace("\\", "")
     response["Content-Disposition"] = f'attachment; filename="{safe}"'

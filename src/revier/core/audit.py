@@ -73,6 +73,22 @@ def audit_log(
     )
 
 
+def audit_view(
+    request, *, summary: str, obj: models.Model | None = None, **fields
+) -> AuditLogEntry:
+    """Record that the person of ``request`` looked at personal data, in the request's
+    municipality (pages and API endpoints; services record their own changes)."""
+    return audit_log(
+        municipality=request.municipality,
+        actor=request.user,
+        action="view",
+        obj=obj,
+        summary=summary,
+        context=audit_context(request),
+        **fields,
+    )
+
+
 def audit_log_entries(
     *,
     actor: str = "",

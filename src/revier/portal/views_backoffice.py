@@ -13,7 +13,7 @@ from revier.backoffice.framework import (
     render_backoffice,
     submit_service,
 )
-from revier.core.audit import audit_context, audit_log
+from revier.core.audit import audit_context, audit_view
 from revier.portal.forms import FeedbackStatusForm
 from revier.portal.models import AccessibilityFeedback
 from revier.portal.services import accessibility_feedback_set_status
@@ -62,14 +62,7 @@ def feedback_detail(request, pk: int):
     if done:
         return done
     if not form.is_bound and (feedback.name or feedback.email):
-        audit_log(
-            municipality=request.municipality,
-            actor=request.user,
-            action="view",
-            obj=feedback,
-            summary="viewed accessibility feedback",
-            context=audit_context(request),
-        )
+        audit_view(request, obj=feedback, summary="viewed accessibility feedback")
     return render_backoffice(
         request,
         "backoffice/feedback_detail.html",
