@@ -14,8 +14,7 @@ from django_scopes import scope
 from revier.accounts.models import StaffRole
 from revier.core import kit
 
-# Any staff role opens the back office; what a person sees there depends on the other permissions.
-ACCESS_PERMISSION = "backoffice.access"
+ACCESS_PERMISSION = kit.ACCESS_PERMISSION
 
 
 def staff_roles(user, municipality) -> frozenset[str]:

@@ -28,7 +28,7 @@ from revier.core import kit
 from revier.core.views import post_data
 
 PAGE_SIZE = 50
-ACCESS_PERMISSION = "backoffice.access"
+ACCESS_PERMISSION = kit.ACCESS_PERMISSION
 
 __all__ = [
     "ACCESS_PERMISSION",

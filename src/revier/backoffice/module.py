@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 def contributions():
     from revier.core.kit import (
+        ACCESS_PERMISSION,
         BackofficeGroup,
         BackofficeSection,
         Contributions,
@@ -40,7 +41,7 @@ def contributions():
                 "dashboard",
                 _("Overview"),
                 "backoffice:dashboard",
-                "backoffice.access",
+                ACCESS_PERMISSION,
                 group="start",
             ),
             BackofficeSection(

@@ -28,6 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 Text = str | Promise
 
+# Held by every staff role: opens the back office; what a person sees there depends on the rest.
+ACCESS_PERMISSION = "backoffice.access"
+
 
 # --- what a module can contribute ------------------------------------------------------------
 

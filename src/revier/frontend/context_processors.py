@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import get_script_prefix
 
+from revier.core import kit
+
 
 def site(request):
     """What every page needs: the active municipality (or None on the platform) and its nav."""
@@ -9,7 +11,7 @@ def site(request):
     return {
         "municipality": municipality,
         "perms_backoffice": bool(
-            municipality and user and user.has_perm("backoffice.access", municipality)
+            municipality and user and user.has_perm(kit.ACCESS_PERMISSION, municipality)
         ),
         "enabled_modules": municipality.enabled_module_list() if municipality else [],
         "platform_name": getattr(settings, "REVIER_PLATFORM_NAME", "Revier"),

@@ -4,8 +4,8 @@ decide and write."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from revier.core import kit
 from revier.frontend.forms import KernCheckboxInput, KernCheckboxSelectMultiple
+from revier.tenancy import modules
 from revier.tenancy.models import Municipality
 from revier.tenancy.services import validate_logo
 
@@ -54,7 +54,7 @@ class MunicipalitySettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enabled_modules"].choices = [(m.key, str(m.label)) for m in kit.modules()]
+        self.fields["enabled_modules"].choices = modules.module_choices()
         self.fields["primary_colour"].help_text = _(
             "As #RRGGBB, e.g. #005ca9. White text on it must stay readable: at least 4.5:1 "
             "contrast."
