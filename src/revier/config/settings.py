@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "revier.tenancy.middleware.MunicipalityMiddleware",
+    # A RateLimited from any view becomes a 429 page with Retry-After (ADR 0028).
+    "revier.core.abuse.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "revier.config.urls"
@@ -247,6 +249,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# Abuse protection (revier.core.abuse, ADR 0028): limits per scope as {scope: (limit, window s)}
+# override what the code asks for; REVIER_PROOF_AFTER {scope: n} when to demand a proof of work.
+REVIER_RATE_LIMITS: dict[str, tuple[int, int]] = {}
+REVIER_PROOF_AFTER: dict[str, int] = {}
+# ALTCHA: the search space of a challenge (about 0.1–0.5 s in a browser at 100,000) and its life.
+REVIER_ALTCHA_MAX_NUMBER = int(os.environ.get("REVIER_ALTCHA_MAX_NUMBER", "100000"))
+REVIER_ALTCHA_EXPIRES = 3600
+# Without JavaScript: seconds to wait before a form may be sent, and how long its token lives.
+REVIER_TIMELOCK_SECONDS = int(os.environ.get("REVIER_TIMELOCK_SECONDS", "10"))
+REVIER_TIMELOCK_MAX_AGE = 2 * 3600
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Revier"
 
@@ -331,6 +343,11 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 
 # --- API ----------------------------------------------------------------------------------------
+# Reverse proxies in front of Revier that append to X-Forwarded-For (deploy/: 1). One number for
+# the API throttles, the audit log, rate limits (revier.core.net.client_ip) and allauth's login
+# limits, so none of them counts the proxy's address instead of the client's.
+REVIER_NUM_PROXIES = int(os.environ.get("REVIER_NUM_PROXIES", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = REVIER_NUM_PROXIES
 REST_FRAMEWORK = {
     # Token first: DRF takes the WWW-Authenticate challenge from the first class, and only with
     # a challenge does a failed authentication answer 401 (otherwise 403).
@@ -348,7 +365,7 @@ REST_FRAMEWORK = {
     },
     # Behind a reverse proxy (deploy/) set to 1, so throttling counts the client's address from
     # X-Forwarded-For instead of the proxy's.
-    "NUM_PROXIES": int(os.environ.get("REVIER_NUM_PROXIES", "0")),
+    "NUM_PROXIES": REVIER_NUM_PROXIES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
