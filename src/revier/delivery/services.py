@@ -17,6 +17,7 @@ from django_scopes import get_scope
 from jwcrypto import jwk
 
 from revier.core import crypto as sealing
+from revier.core import outbox
 from revier.core.audit import audit_log
 from revier.core.db import binary_values
 from revier.delivery import crypto, envelope, selectors
@@ -114,8 +115,9 @@ def delivery_route_set(
 
 def delivery_enqueue(*, package: DeliveryPackage) -> Delivery:
     """Persist ``package`` as a pending delivery and hand it to the ``submissions`` queue once
-    the surrounding transaction commits. Enqueueing the same reference again returns the
-    existing delivery (a replayed submit does not deliver twice)."""
+    the surrounding transaction commits (through the outbox: never lost with the broker).
+    Enqueueing the same reference again returns the existing delivery (a replayed submit does
+    not deliver twice)."""
     from revier.delivery.tasks import deliver_package
 
     active = get_scope().get("municipality")
@@ -136,9 +138,9 @@ def delivery_enqueue(*, package: DeliveryPackage) -> Delivery:
             )
     except IntegrityError:
         return Delivery.objects.get(reference=package.reference)
-    municipality_id, delivery_id = delivery.municipality_id, delivery.pk
-    transaction.on_commit(
-        lambda: deliver_package.delay(municipality_id=municipality_id, delivery_id=delivery_id)
+    # Recorded in this transaction, handed to the queue when it commits (ADR 0030).
+    outbox.enqueue(
+        deliver_package, municipality_id=delivery.municipality_id, delivery_id=delivery.pk
     )
     return delivery
 
@@ -291,10 +293,7 @@ def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
         obj=current,
         summary="delivery sent again",
     )
-    municipality_id, delivery_id = current.municipality_id, current.pk
-    transaction.on_commit(
-        lambda: deliver_package.delay(municipality_id=municipality_id, delivery_id=delivery_id)
-    )
+    outbox.enqueue(deliver_package, municipality_id=current.municipality_id, delivery_id=current.pk)
     return current
 
 
