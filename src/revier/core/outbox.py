@@ -1,7 +1,7 @@
 """The transactional outbox: work that must happen after a commit, never lost and never
 dependent on the broker being up at that moment (ADR 0030).
 
-Instead of ``transaction.on_commit(lambda: task.delay(...))``, a service writes::
+Instead of queuing a task with ``transaction.on_commit`` and ``task.delay``, a service writes::
 
     from revier.core import outbox
 
