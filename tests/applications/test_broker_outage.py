@@ -18,7 +18,9 @@ from revier.core import outbox
 from revier.core.models import OutboxMessage
 from revier.delivery.models import Delivery
 from tests.applications.test_api_and_retention import DATA, _api
-from tests.applications.test_fitconnect_end_to_end import URL, routed, server  # noqa: F401
+from tests.applications.test_fitconnect_end_to_end import URL
+from tests.applications.test_fitconnect_end_to_end import routed as routed
+from tests.applications.test_fitconnect_end_to_end import server as server
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +31,7 @@ def test_submit_with_the_broker_down_answers_201_and_is_delivered_when_it_is_bac
     server,
     resident,
     monkeypatch,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")

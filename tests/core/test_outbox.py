@@ -49,12 +49,11 @@ MAIL = {"subject": "Hallo", "body": "Text", "to": ["a@example.org"]}
 def test_enqueued_work_is_handed_over_when_the_transaction_commits(
     broker, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            message = outbox.enqueue(send_mail_task, **MAIL)
-            # Recorded in the transaction, not handed over before it commits.
-            assert OutboxMessage.objects.filter(pk=message.pk).exists()
-            assert broker.sent == []
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        message = outbox.enqueue(send_mail_task, **MAIL)
+        # Recorded in the transaction, not handed over before it commits.
+        assert OutboxMessage.objects.filter(pk=message.pk).exists()
+        assert broker.sent == []
     assert broker.sent == [("revier.core.tasks.send_mail_task", [], MAIL)]
     message.refresh_from_db()
     assert message.dispatched_at is not None
@@ -64,10 +63,13 @@ def test_enqueued_work_is_handed_over_when_the_transaction_commits(
 def test_rolled_back_work_is_neither_recorded_nor_handed_over(
     broker, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            outbox.enqueue(send_mail_task, **MAIL)
-            raise RuntimeError("the service failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        outbox.enqueue(send_mail_task, **MAIL)
+        raise RuntimeError("the service failed")
     assert broker.sent == []
     assert not OutboxMessage.objects.exists()
 
@@ -76,9 +78,9 @@ def test_broker_down_at_commit_the_caller_succeeds_and_the_sweeper_delivers_late
     broker, django_capture_on_commit_callbacks
 ):
     broker.down = True
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():  # no exception reaches the caller
-            message = outbox.enqueue(send_mail_task, **MAIL)
+    # No exception reaches the caller.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        message = outbox.enqueue(send_mail_task, **MAIL)
     message.refresh_from_db()
     assert message.dispatched_at is None
     assert message.attempts == 1
@@ -135,10 +137,9 @@ def test_in_process_work_runs_at_commit_and_is_not_run_again_by_a_sweep(
     django_capture_on_commit_callbacks, mailoutbox
 ):
     assert current_app.conf.task_always_eager
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            outbox.enqueue(send_mail_task, **MAIL)
-            assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        outbox.enqueue(send_mail_task, **MAIL)
+        assert mailoutbox == []
     assert [m.subject for m in mailoutbox] == ["Hallo"]
     assert outbox.sweep(grace=timedelta(0))["dispatched"] == 0
     assert len(mailoutbox) == 1
