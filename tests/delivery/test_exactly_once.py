@@ -18,7 +18,6 @@ from django.utils import timezone
 from revier.delivery import fitconnect
 from revier.delivery.models import Delivery
 from revier.delivery.services import (
-    PENDING_GRACE,
     SENDING_LEASE,
     deliveries_due,
     delivery_answer_check,
@@ -180,21 +179,22 @@ def test_the_claim_of_a_killed_worker_is_taken_over_at_once_and_completed(
 
 
 def test_a_pending_delivery_whose_task_was_lost_is_picked_up_once_per_grace_period(
-    zeitz_scope, fitconnect_route, fitconnect_server
+    zeitz_scope, fitconnect_route, fitconnect_server, settings
 ):
     """The broker lost its data (restarted without persistence) after the task was handed to
     it: the delivery stays ``pending`` with no task. The sweep finds it after the grace period,
     and does not enqueue it again on every run while its task waits in a long queue."""
+    grace = timedelta(seconds=settings.REVIER_DELIVERY_PENDING_GRACE_SECONDS)
     # Enqueued in the test's transaction: its task is never run (the message "was lost").
     delivery = delivery_enqueue(package=make_package(zeitz_scope))
     assert deliveries_due() == []
     Delivery.objects.filter(pk=delivery.pk).update(
-        updated_at=timezone.now() - PENDING_GRACE - timedelta(seconds=1)
+        updated_at=timezone.now() - grace - timedelta(seconds=1)
     )
     assert deliveries_due() == [delivery.pk]
     assert deliveries_due() == []  # enqueued once; the next one after another grace period
     Delivery.objects.filter(pk=delivery.pk).update(
-        updated_at=timezone.now() - PENDING_GRACE - timedelta(seconds=1)
+        updated_at=timezone.now() - grace - timedelta(seconds=1)
     )
     assert retry_due_deliveries() == 1
     delivery.refresh_from_db()

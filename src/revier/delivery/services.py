@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,9 +45,6 @@ MAX_ATTEMPTS = 15
 # A "sending" claim older than this belongs to a worker that died: it may be taken over. A
 # claim of a process that is gone from this host is taken over at once (``_claim_abandoned``).
 SENDING_LEASE = timedelta(minutes=10)
-# A delivery still "pending" this long after it was written or last enqueued has lost its task
-# (the broker's data lost, say): the sweep enqueues it again (``deliveries_due``).
-PENDING_GRACE = timedelta(minutes=2)
 # Claims looked at per municipality and sweep for a process that is gone.
 CLAIMS_CHECKED = 200
 # How long after delivery the receiver's answer is asked for; after that staff see "no answer".
@@ -360,9 +358,9 @@ def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
 def deliveries_due() -> list[int]:
     """Ids of deliveries in the active municipality that should be attempted now: waiting
     retries whose time has come, claims of workers that died (the lease ran out, or the process
-    is gone from this host), and pending ones whose task was lost (``PENDING_GRACE`` after they
-    were written or last enqueued; their ``updated_at`` is moved on, so one is enqueued again at
-    most once per grace period while a queue is long)."""
+    is gone from this host), and pending ones whose task was lost (older than
+    ``REVIER_DELIVERY_PENDING_GRACE_SECONDS`` since written or last enqueued; ``updated_at`` is
+    moved on, so one is enqueued again at most once per grace period while a queue is long)."""
     now = timezone.now()
     retrying = Delivery.objects.filter(status=Status.RETRYING, next_attempt_at__lte=now)
     stale = Delivery.objects.filter(status=Status.SENDING, sending_since__lt=now - SENDING_LEASE)
@@ -374,7 +372,10 @@ def deliveries_due() -> list[int]:
         .order_by("sending_since")[:CLAIMS_CHECKED]
     )
     due += [d.pk for d in claimed if _claim_abandoned(d)]
-    lost = Delivery.objects.filter(status=Status.PENDING, updated_at__lt=now - PENDING_GRACE)
+    # Still "pending" this long after it was written or last enqueued: its task was lost (the
+    # broker's data lost, say).
+    grace = timedelta(seconds=settings.REVIER_DELIVERY_PENDING_GRACE_SECONDS)
+    lost = Delivery.objects.filter(status=Status.PENDING, updated_at__lt=now - grace)
     lost_ids = list(lost.order_by("updated_at").values_list("pk", flat=True)[:CLAIMS_CHECKED])
     if lost_ids:
         Delivery.objects.filter(pk__in=lost_ids, status=Status.PENDING).update(updated_at=now)
