@@ -18,11 +18,11 @@ from django.utils import timezone
 from revier.delivery import fitconnect
 from revier.delivery.models import Delivery
 from revier.delivery.services import (
-    SENDING_LEASE,
     deliveries_due,
     delivery_answer_check,
     delivery_enqueue,
     delivery_run,
+    sending_lease,
 )
 from revier.delivery.tasks import retry_due_deliveries
 from tests.delivery.conftest import make_package
@@ -173,7 +173,7 @@ def test_the_claim_of_a_killed_worker_is_taken_over_at_once_and_completed(
     ]
     # After the lease even another host's claim is taken over.
     Delivery.objects.filter(pk=other.pk).update(
-        sending_since=timezone.now() - SENDING_LEASE - timedelta(seconds=1)
+        sending_since=timezone.now() - sending_lease() - timedelta(seconds=1)
     )
     assert deliveries_due() == [other.pk]
 

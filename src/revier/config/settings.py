@@ -224,6 +224,10 @@ REVIER_OUTBOX_KEEP_SECONDS = float(os.environ.get("REVIER_OUTBOX_KEEP_SECONDS", 
 # How often waiting deliveries are looked for (retries due, claims of dead workers, deliveries
 # whose task was lost with the broker's data).
 REVIER_DELIVERY_SWEEP_SECONDS = float(os.environ.get("REVIER_DELIVERY_SWEEP_SECONDS", "300"))
+# A claim of a delivery ("sending") older than this is taken over: its worker is taken for dead.
+REVIER_DELIVERY_SENDING_LEASE_SECONDS = float(
+    os.environ.get("REVIER_DELIVERY_SENDING_LEASE_SECONDS", "600")
+)
 # A delivery still "pending" this long after it was written or last enqueued has lost its task.
 REVIER_DELIVERY_PENDING_GRACE_SECONDS = float(
     os.environ.get("REVIER_DELIVERY_PENDING_GRACE_SECONDS", "120")

@@ -499,16 +499,25 @@ class FitConnectClient:
                 content=token.encode("ascii"),
                 headers={"Content-Type": "application/jose"},
             )
-        submitted = self._api(
-            "submit",
-            "PUT",
-            f"/v1/submissions/{submission_id}",
-            expect=(200, 202),
-            json={
-                "encryptedMetadata": sealed.encrypted_metadata,
-                "encryptedData": sealed.encrypted_data,
-            },
-        ).json()
+        try:
+            submitted = self._api(
+                "submit",
+                "PUT",
+                f"/v1/submissions/{submission_id}",
+                expect=(200, 202),
+                json={
+                    "encryptedMetadata": sealed.encrypted_metadata,
+                    "encryptedData": sealed.encrypted_data,
+                },
+            ).json()
+        except FitConnectRefused as exc:
+            # "Already submitted": an attempt taken for dead completed it after all.
+            if exc.problem is None or exc.problem.status != 409:
+                raise
+            done = self._submitted_before(state, destination_id)
+            if done is None:
+                raise
+            return done
         return SendResult(
             submission_id=submission_id,
             case_id=str(submitted.get("caseId") or case_id),

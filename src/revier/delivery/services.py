@@ -42,9 +42,16 @@ PACKAGE_PURPOSE = "delivery.package"
 KEY_PURPOSE = "delivery.municipality-key"
 DEFAULT_PLUGIN = "backoffice"
 MAX_ATTEMPTS = 15
-# A "sending" claim older than this belongs to a worker that died: it may be taken over. A
-# claim of a process that is gone from this host is taken over at once (``_claim_abandoned``).
-SENDING_LEASE = timedelta(minutes=10)
+
+
+def sending_lease() -> timedelta:
+    """A "sending" claim older than this belongs to a worker that died: it may be taken over
+    (setting ``REVIER_DELIVERY_SENDING_LEASE_SECONDS``, default 10 minutes: longer than any
+    handover with its HTTP timeouts). A claim of a process that is gone from this host is taken
+    over at once (``_claim_abandoned``)."""
+    return timedelta(seconds=settings.REVIER_DELIVERY_SENDING_LEASE_SECONDS)
+
+
 # Claims looked at per municipality and sweep for a process that is gone.
 CLAIMS_CHECKED = 200
 # How long after delivery the receiver's answer is asked for; after that staff see "no answer".
@@ -220,7 +227,7 @@ def _claim(delivery_id: int) -> Delivery | None:
         return None
     if (
         delivery.status == Status.SENDING
-        and delivery.sending_since > now - SENDING_LEASE
+        and delivery.sending_since > now - sending_lease()
         and not _claim_abandoned(delivery)
     ):
         return None
@@ -363,10 +370,10 @@ def deliveries_due() -> list[int]:
     moved on, so one is enqueued again at most once per grace period while a queue is long)."""
     now = timezone.now()
     retrying = Delivery.objects.filter(status=Status.RETRYING, next_attempt_at__lte=now)
-    stale = Delivery.objects.filter(status=Status.SENDING, sending_since__lt=now - SENDING_LEASE)
+    stale = Delivery.objects.filter(status=Status.SENDING, sending_since__lt=now - sending_lease())
     due = list(retrying.values_list("pk", flat=True)) + list(stale.values_list("pk", flat=True))
     claimed = (
-        Delivery.objects.filter(status=Status.SENDING, sending_since__gte=now - SENDING_LEASE)
+        Delivery.objects.filter(status=Status.SENDING, sending_since__gte=now - sending_lease())
         .exclude(sending_by="")
         .only("pk", "sending_by")
         .order_by("sending_since")[:CLAIMS_CHECKED]
