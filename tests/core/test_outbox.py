@@ -173,3 +173,25 @@ def test_the_dispatch_pattern_finds_the_old_shape():
     old = "transaction.on_commit(\n    lambda: deliver_package.delay(municipality_id=m)\n)"
     assert ON_COMMIT_DISPATCH.search(old)
     assert not ON_COMMIT_DISPATCH.search("transaction.on_commit(_replace_token)\n\nx.delay()")
+
+
+def test_beat_schedules_every_declared_periodic_task(tmp_path):
+    """Beat as ``celery beat`` builds it: the scheduler first, ``beat_init`` after. The modules'
+    schedule must be in it (it was empty before: set in a ``beat_init`` handler, too late)."""
+    from celery.beat import Service
+
+    # As ``celery beat`` makes it: the scheduler class from the app's configuration.
+    service = Service(
+        app=current_app,
+        scheduler_cls=current_app.conf.beat_scheduler,
+        schedule_filename=str(tmp_path / "beat-schedule"),
+    )
+    try:
+        entries = service.scheduler.schedule
+        assert set(kit.periodic_tasks()) <= set(entries)
+        assert entries["core-outbox-sweep"].task == "revier.core.tasks.outbox_sweep"
+        assert entries["delivery-retry-due"].schedule.run_every.total_seconds() == (
+            settings.REVIER_DELIVERY_SWEEP_SECONDS
+        )
+    finally:
+        service.scheduler.close()

@@ -2,7 +2,8 @@
 
 import os
 
-from celery import Celery, signals
+from celery import Celery
+from celery.beat import PersistentScheduler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revier.config.settings")
 
@@ -11,9 +12,15 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@signals.beat_init.connect
-def _schedule_from_modules(sender, **kwargs) -> None:
-    # The schedule comes from the modules' declarations, known once Django's apps are ready.
-    from revier.core import kit
+class ModuleScheduler(PersistentScheduler):
+    """Beat's scheduler with the schedule the modules declare (``revier.core.kit``), known once
+    Django's apps are ready. Taken when the scheduler sets its schedule up: beat builds the
+    scheduler before it sends ``beat_init`` (Celery 5.7 reads ``scheduler.max_interval`` for a
+    log line first), so a schedule set in a ``beat_init`` handler came too late and beat sent
+    no periodic task at all."""
 
-    sender.app.conf.beat_schedule = kit.periodic_tasks()
+    def setup_schedule(self):
+        from revier.core import kit
+
+        self.app.conf.beat_schedule = kit.periodic_tasks()
+        super().setup_schedule()

@@ -195,7 +195,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ("default", "mail", "submissions", "media", "background")
 # Every module declares its task routes and periodic tasks in its module.py (revier.core.kit);
-# the router reads them, and beat takes the schedule when it starts (revier.config.celery).
+# the router reads them, and beat's scheduler takes the schedule (revier.config.celery).
 CELERY_TASK_ROUTES = ("revier.core.kit.route_task",)
 # A task's message is acknowledged when the task has finished, and given back to the queue when
 # the process running it dies (kill -9, OOM): work is never lost with a worker. Every task is
@@ -215,6 +215,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat takes the modules' periodic tasks (revier.core.kit) into its schedule.
+CELERY_BEAT_SCHEDULER = "revier.config.celery:ModuleScheduler"
 # The transactional outbox (revier.core.outbox, ADR 0030): how often the sweeper hands over what
 # was not handed to the broker at commit, how old a row must be before it does (younger ones are
 # still being handed over by their own commit), and how long handed-over rows are kept.
