@@ -195,3 +195,19 @@ def test_beat_schedules_every_declared_periodic_task(tmp_path):
         )
     finally:
         service.scheduler.close()
+
+
+def test_a_started_worker_sends_the_safety_nets_once(monkeypatch):
+    from revier.config.celery import _sweep_at_start
+
+    sent = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, **kw: sent.append(name))
+
+    class Consumer:
+        app = current_app
+
+    _sweep_at_start(sender=Consumer())
+    assert sent == [p.task for p in kit.worker_start_tasks()]
+    assert {"revier.core.tasks.outbox_sweep", "revier.delivery.tasks.retry_due_deliveries"} <= set(
+        sent
+    )

@@ -1,8 +1,9 @@
 """Celery application. Queues are named by the kind of work so operators can scale them apart."""
 
+import logging
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.beat import PersistentScheduler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revier.config.settings")
@@ -10,6 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revier.config.settings")
 app = Celery("revier")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+logger = logging.getLogger(__name__)
 
 
 class ModuleScheduler(PersistentScheduler):
@@ -24,3 +26,16 @@ class ModuleScheduler(PersistentScheduler):
 
         self.app.conf.beat_schedule = kit.periodic_tasks()
         super().setup_schedule()
+
+
+@signals.worker_ready.connect
+def _sweep_at_start(sender, **kwargs) -> None:
+    """A worker that has just started (after a crash, say) sends the safety nets the modules
+    mark ``at_worker_start`` once: what its predecessor left is taken over now."""
+    from revier.core import kit
+
+    for periodic in kit.worker_start_tasks():
+        try:
+            sender.app.send_task(periodic.task, kwargs=dict(periodic.kwargs))
+        except Exception:  # the broker went away again: beat sends it on schedule
+            logger.exception("could not send %s at worker start", periodic.task)

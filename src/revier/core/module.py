@@ -19,6 +19,7 @@ def contributions() -> Contributions:
                 "core-outbox-sweep",
                 "revier.core.tasks.outbox_sweep",
                 settings.REVIER_OUTBOX_SWEEP_SECONDS,
+                at_worker_start=True,
             ),
         ],
         processing_activities=[

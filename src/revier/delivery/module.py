@@ -67,6 +67,8 @@ def contributions() -> Contributions:
                 "delivery-retry-due",
                 "revier.delivery.tasks.retry_due_deliveries",
                 settings.REVIER_DELIVERY_SWEEP_SECONDS,
+                # A restarted worker takes over the claims its killed predecessor left.
+                at_worker_start=True,
             ),
             PeriodicTask("delivery-answers", "revier.delivery.tasks.check_delivery_answers", 300.0),
         ],
