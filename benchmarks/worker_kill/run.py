@@ -175,7 +175,6 @@ def main() -> None:
         stack.start("redis", _redis_argv(data_dir / "redis"))
         _wait(_redis_up, 15, "redis-server", stack)
         _run(env, "migrate", "--no-input", "-v", "0", timeout=900)
-        _run(env, "demo", timeout=900)
         route = {
             "api_url": fitconnect.api_url,
             "token_url": fitconnect.token_url,

@@ -1,7 +1,8 @@
-"""Run by the chaos test inside ``revier shell`` (the stack's environment): a resident with an
-API token, the demo's form for Wohnsitz Anmeldung in Zeitz routed to the local FIT-Connect server,
-and the same form in Naumburg, delivered to its own back office (the default route). Prints JSON.
-Arguments come as environment variables (CHAOS_*)."""
+"""Run by the chaos test inside ``revier shell`` (the stack's environment): Zeitz and Naumburg
+(unless the demo made them), a resident with an API token, the demo's form for Wohnsitz Anmeldung
+in Zeitz routed to the local FIT-Connect server, and the same form in Naumburg, delivered to its
+own back office (the default route). Prints JSON. Arguments come as environment variables
+(CHAOS_*). Without the whole demo (catalogue, people, news) the stack is up in seconds."""
 
 import json
 import os
@@ -20,6 +21,12 @@ from revier.forms.services import (
     form_version_publish,
 )
 from revier.tenancy.models import Municipality
+from revier.tenancy.services import municipality_create
+
+MUNICIPALITIES = {
+    "zeitz": {"name": "Zeitz", "ags": "15084590", "ars": "150840590590"},
+    "naumburg": {"name": "Naumburg (Saale)", "ags": "15084355", "ars": "150840355355"},
+}
 
 
 def published(municipality) -> FormVersion:
@@ -45,6 +52,11 @@ def published(municipality) -> FormVersion:
 resident = User.objects.filter(email="chaos@example.org").first() or User.objects.create_user(
     email="chaos@example.org", password=os.environ["CHAOS_PASSWORD"]
 )
+for slug, values in MUNICIPALITIES.items():
+    if not Municipality.objects.filter(slug=slug).exists():
+        municipality_create(
+            slug=slug, kreis="Burgenlandkreis", enabled_modules=["services"], **values
+        )
 zeitz = Municipality.objects.get(slug="zeitz")
 naumburg = Municipality.objects.get(slug="naumburg")
 with scope(municipality=zeitz):

@@ -274,7 +274,6 @@ def test_nothing_lost_nothing_twice_under_faults(tmp_path_factory):
         stack.start("redis", _redis_argv(redis_dir))
         _wait(_redis_up, 15, "redis-server", stack)
         _run(env, "migrate", "--no-input", "-v", "0", timeout=600)
-        _run(env, "demo", timeout=600)
         route = {
             "api_url": fitconnect.api_url,
             "token_url": fitconnect.token_url,
