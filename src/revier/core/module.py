@@ -12,6 +12,7 @@ def contributions() -> Contributions:
         task_routes=[
             TaskRoute("revier.core.tasks.send_mail_task", "mail"),
             TaskRoute("revier.core.tasks.import_run_task", "background"),
+            TaskRoute("revier.core.tasks.outbox_sweep", "default"),
         ],
         # The transactional outbox's safety net (revier.core.outbox, ADR 0030).
         periodic_tasks=[
