@@ -197,13 +197,45 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ("default", "mail", "submissions", "media", "background")
 # Every module declares its task routes and periodic tasks in its module.py (revier.core.kit);
-# the router reads them, and beat takes the schedule when it starts (revier.config.celery).
+# the router reads them, and beat's scheduler takes the schedule (revier.config.celery).
 CELERY_TASK_ROUTES = ("revier.core.kit.route_task",)
+# A task's message is acknowledged when the task has finished, and given back to the queue when
+# the process running it dies (kill -9, OOM): work is never lost with a worker. Every task is
+# therefore written to run twice harmlessly (ADR 0030).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Publishing a message gives up after about a second when the broker is down: the caller is not
+# held; the outbox row stays and the sweeper hands it over later (revier.core.outbox).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat takes the modules' periodic tasks (revier.core.kit) into its schedule.
+CELERY_BEAT_SCHEDULER = "revier.config.celery:ModuleScheduler"
+# The transactional outbox (revier.core.outbox, ADR 0030): how often the sweeper hands over what
+# was not handed to the broker at commit, how old a row must be before it does (younger ones are
+# still being handed over by their own commit), and how long handed-over rows are kept.
+REVIER_OUTBOX_SWEEP_SECONDS = float(os.environ.get("REVIER_OUTBOX_SWEEP_SECONDS", "60"))
+REVIER_OUTBOX_GRACE_SECONDS = float(os.environ.get("REVIER_OUTBOX_GRACE_SECONDS", "30"))
+REVIER_OUTBOX_KEEP_SECONDS = float(os.environ.get("REVIER_OUTBOX_KEEP_SECONDS", "3600"))
+# How often waiting deliveries are looked for (retries due, claims of dead workers, deliveries
+# whose task was lost with the broker's data).
+REVIER_DELIVERY_SWEEP_SECONDS = float(os.environ.get("REVIER_DELIVERY_SWEEP_SECONDS", "300"))
+# A claim of a delivery ("sending") older than this is taken over: its worker is taken for dead.
+REVIER_DELIVERY_SENDING_LEASE_SECONDS = float(
+    os.environ.get("REVIER_DELIVERY_SENDING_LEASE_SECONDS", "600")
+)
+# A delivery still "pending" this long after it was written or last enqueued has lost its task.
+REVIER_DELIVERY_PENDING_GRACE_SECONDS = float(
+    os.environ.get("REVIER_DELIVERY_PENDING_GRACE_SECONDS", "120")
+)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
