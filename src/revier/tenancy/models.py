@@ -32,6 +32,8 @@ RESERVED_SLUGS = frozenset(
         "platform",
         "static-files",
         "__debug__",
+        # The benchmark's floor (/_bench/floor): never a municipality, so the floor pays no lookup.
+        "_bench",
     }
 )
 
