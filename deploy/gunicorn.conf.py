@@ -8,7 +8,7 @@ Everything is driven by the environment so the same file serves one small VM and
   REVIER_WEB_TIMEOUT  seconds before a stuck worker is restarted (default 30)
   REVIER_WEB_MAX_REQUESTS  requests before a worker is recycled (default 5000, 0 = never)
 
-Why these choices (preloading, staggered recycling, sync workers): docs/adr/0034-gunicorn-under-load.md.
+Why (preloading, staggered recycling, sync workers): docs/adr/0034-gunicorn-under-load.md.
 
 Web processes are stateless (sessions in the database, cache in Redis, files in shared storage),
 so several of these services can run side by side, on one host or many.
@@ -38,13 +38,14 @@ max_requests = int(os.environ.get("REVIER_WEB_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests
 
 
-def post_fork(server, worker):  # noqa: ARG001 - gunicorn's hook signature
+def post_fork(server, worker):
     """Nothing opened in the master may be shared by the forked workers."""
     from django.core.cache import caches
     from django.db import connections
 
     connections.close_all()
     caches.close_all()
+
 
 # Heartbeat files in memory, not on a possibly slow disk.
 _SHM = Path("/dev/shm")  # noqa: S108 - gunicorn's documented choice, not a temp file race

@@ -1,4 +1,4 @@
-"""deploy/gunicorn.conf.py loads in gunicorn and keeps the settings that survive a rush (ADR 0034)."""
+"""deploy/gunicorn.conf.py loads in gunicorn with settings that survive a rush (ADR 0034)."""
 
 from pathlib import Path
 
@@ -43,7 +43,9 @@ def test_config_loads_with_rush_proof_defaults(monkeypatch):
 
 
 def test_threads_switch_to_gthread_and_recycling_can_be_switched_off(monkeypatch):
-    cfg = _load(monkeypatch, REVIER_WEB_THREADS="4", REVIER_WEB_MAX_REQUESTS="0", WEB_CONCURRENCY="3")
+    cfg = _load(
+        monkeypatch, REVIER_WEB_THREADS="4", REVIER_WEB_MAX_REQUESTS="0", WEB_CONCURRENCY="3"
+    )
     assert cfg.worker_class_str == "gthread"
     assert cfg.threads == 4
     assert cfg.workers == 3

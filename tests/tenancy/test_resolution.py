@@ -173,7 +173,9 @@ def test_lost_version_key_reloads_from_the_database(zeitz, monkeypatch):
     assert tenancy_cache.cache.get(key) == zeitz.updated_at.isoformat()
     # After a committed write the published version is the new one.
     municipality_update(municipality=zeitz, phone="03441 4")
-    assert tenancy_cache.cache.get(key) == Municipality.objects.get(pk=zeitz.pk).updated_at.isoformat()
+    assert (
+        tenancy_cache.cache.get(key) == Municipality.objects.get(pk=zeitz.pk).updated_at.isoformat()
+    )
 
 
 def _forbidden(*args, **kwargs):
