@@ -63,7 +63,7 @@ def test_disabled_module_gets_clear_404_and_no_nav_link(client, zeitz):
 
 
 def test_platform_pages_have_no_municipality(client, zeitz):
-    response = client.get(reverse("portal:home"))
+    response = client.get(reverse("portal:home"), {"kreis": "15084"})
     assert response.status_code == 200
     assert response.wsgi_request.municipality is None
     assert "/zeitz/" in response.content.decode()

@@ -82,6 +82,7 @@ def _publish(pk) -> None:
 
     updated_at = Municipality.objects.filter(pk=pk).values_list("updated_at", flat=True).first()
     _drop_local(pk)
+    cache.delete("revier:tenancy:land-counts")  # selectors.LAND_COUNTS_KEY
     key = _version_key(pk)
     if updated_at is None:  # deleted: no entry can match a version that is never published
         cache.set(key, "deleted", timeout=VERSION_TIMEOUT)

@@ -157,6 +157,9 @@ class Municipality(models.Model):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
+        # Lists by name (API, search results) read the first page from the index, not a sort of
+        # every municipality.
+        indexes = [models.Index(fields=["name", "id"], name="tenancy_municipality_name")]
 
     def __str__(self) -> str:
         return self.name
