@@ -74,7 +74,7 @@ def platform_home(request):
         context["q_error"] = _("Enter at most %(max)d characters.") % {
             "max": tenancy_selectors.SEARCH_MAX_LENGTH
         }
-        q = ""
+        q = context["q"] = ""
     if q or kreis:
         municipalities = tenancy_selectors.municipality_search(q=q, land=land, kreis=kreis)
         context["page"] = Paginator(municipalities, PLATFORM_PAGE_SIZE).get_page(
