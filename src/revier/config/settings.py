@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "revier.tenancy.middleware.MunicipalityMiddleware",
+    # Innermost: knows the municipality and the language (ADR 0033).
+    "revier.core.pagecache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "revier.config.urls"

@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from revier.core import kit
+from revier.core.pagecache import public_page
 from revier.portal.forms import AccessibilityFeedbackForm
 from revier.portal.services import accessibility_feedback_submit
 from revier.tenancy import selectors as tenancy_selectors
@@ -93,6 +94,7 @@ def platform_home(request):
     return render(request, "portal/platform_home.html", context, status=status)
 
 
+@public_page
 def home(request):
     municipality = request.municipality
     if municipality is None:
@@ -108,10 +110,12 @@ def home(request):
     return render(request, "portal/municipality_home.html", {"home_blocks": blocks})
 
 
+@public_page
 def impressum(request):
     return render(request, "portal/impressum.html", {"operator": _operator()})
 
 
+@public_page
 def privacy(request):
     municipality = request.municipality
     context = {
@@ -131,6 +135,7 @@ def privacy(request):
     return render(request, "portal/privacy.html", context)
 
 
+@public_page
 def accessibility(request):
     municipality = request.municipality
     if request.method == "POST":
@@ -168,10 +173,12 @@ def accessibility(request):
     )
 
 
+@public_page
 def easy_language(request):
     return render(request, "portal/easy_language.html")
 
 
+@public_page
 @require_GET
 @cache_control(max_age=3600, public=True)
 def brand_css(request):

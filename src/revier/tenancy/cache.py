@@ -103,6 +103,7 @@ def invalidate(municipality) -> None:
     """
     from django.utils import timezone
 
+    from revier.core.pagecache import public_content_changed
     from revier.tenancy.models import Municipality
 
     pk = municipality.pk
@@ -111,6 +112,8 @@ def invalidate(municipality) -> None:
     municipality.updated_at = now
     _drop_local(pk)
     transaction.on_commit(lambda: _publish(pk))
+    # Name, contact, colours, modules: every public page shows some of it (ADR 0033).
+    public_content_changed(municipality)
 
 
 def drop(pk) -> None:
