@@ -26,7 +26,10 @@ def test_platform_home_offers_search_and_the_states_not_every_municipality(clien
         '<input class="kern-form-input__input" type="search" id="municipality-q" name="q"' in html
     )
     assert 'href="/?land=15">Sachsen-Anhalt</a>' in html
-    assert 'Sachsen-Anhalt</a> <span class="revier-count">(2<span class="kern-sr-only"> municipalities' in html
+    assert (
+        'Sachsen-Anhalt</a> <span class="revier-count">(2<span class="kern-sr-only"> municipalities'
+        in html
+    )
     # No municipality is listed on the start page itself.
     assert 'href="/zeitz/"' not in html
     assert 'href="/?land=09"' not in html  # no municipality in Bayern
