@@ -66,3 +66,5 @@ def test_platform_home_pages_are_accessible(browser, demo, language):  # noqa: F
         context.close()
     assert not problems, "axe-core found serious or critical violations:\n" + _format(problems)
     assert not csp, "CSP violations:\n" + json.dumps(csp, indent=2)
+    assert not recorder.page_errors, "JavaScript errors:\n" + "\n".join(recorder.page_errors)
+    assert not recorder.foreign_requests, "\n".join(recorder.foreign_requests)
