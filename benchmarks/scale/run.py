@@ -237,9 +237,9 @@ def main() -> int:
         portal.flush_redis()
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    print_table(report, sizes)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
+    print_table(report, sizes)
     return 0
 
 
@@ -280,7 +280,9 @@ def print_table(report: dict, sizes: list[int]) -> None:
         b = report["sizes"][last]["results"][name]["p95_ms"]
         floor = report["sizes"][last]["results"]["floor"]["rps"]
         rps = report["sizes"][last]["results"][name]["rps"]
-        print(f"| {name} | {' | '.join(cells)} | {b / a:.2f} | {rps / floor:.2f} |")
+        ratio = f"{b / a:.2f}" if a else "–"
+        to_floor = f"{rps / floor:.2f}" if floor else "–"
+        print(f"| {name} | {' | '.join(cells)} | {ratio} | {to_floor} |")
 
 
 if __name__ == "__main__":
