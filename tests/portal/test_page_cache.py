@@ -127,9 +127,36 @@ def test_lost_versions_start_again(client, zeitz):
 
 
 @pytest.mark.django_db
-def test_platform_pages_and_errors_are_not_cached(client, zeitz):
-    client.get("/")
-    assert not _hit(client, "/")
+def test_only_declared_parameters_with_short_digits_are_cached(client, zeitz, publish_news):
+    publish_news(zeitz, 12)
+    client.get("/zeitz/aktuelles/?page=2")
+    assert _hit(client, "/zeitz/aktuelles/?page=2")
+    # Anything else goes to the view and is never stored: random parameters cannot fill the cache.
+    for path in (
+        "/zeitz/?x=1",
+        "/zeitz/aktuelles/?page=2&x=1",
+        "/zeitz/aktuelles/?page=abc",
+        "/zeitz/leistungen/?q=ausweis",
+        "/zeitz/aktuelles/?page=2&page=3",
+    ):
+        client.get(path)
+        assert not _hit(client, path), path
+
+
+@pytest.mark.django_db
+def test_the_platform_directory_is_cached_until_a_municipality_changes(client, zeitz, naumburg):
+    for path in ("/", "/?land=15", "/?kreis=15084"):
+        client.get(path)
+        assert _hit(client, path), path
+    client.get("/?q=zeit")
+    assert not _hit(client, "/?q=zeit")  # free-text searches go to the view
+    municipality_update(municipality=naumburg, is_active=False)
+    assert not _hit(client, "/?kreis=15084")
+    assert 'href="/naumburg/"' not in client.get("/?kreis=15084").content.decode()
+
+
+@pytest.mark.django_db
+def test_errors_and_unmarked_pages_are_not_cached(client, zeitz):
     assert client.get("/zeitz/aktuelles/gibt-es-nicht/").status_code == 404
     assert not _hit(client, "/zeitz/aktuelles/gibt-es-nicht/")
     # Nor pages that did not opt in (the log-in form).

@@ -13,9 +13,14 @@ replaced by a fresh token of the requesting visitor, so no two visitors share on
 on the way out — security and CSP headers, the CSRF cookie — runs for cached responses too.
 
 Not cached: other methods, requests with a session or messages cookie (logged in, or with a flash
-message), responses that are not a plain 200 or that set a cookie, and views that touched the
-session in a way that changes it. Entries expire after ``TIMEOUT`` seconds in any case, for what
-changes with time alone (a news item scheduled for a minute from now).
+message), query strings with other parameters than the view declares (or values other than a few
+digits: a free-text search, or random parameters meant to fill the cache, go to the view),
+responses that are not a plain 200 or that set a cookie, and views that changed the session.
+
+The platform's own pages (no municipality) are cached under the platform's version and the
+*directory* version, which every change of a municipality bumps (``public_directory_changed``).
+Entries expire after ``TIMEOUT`` seconds in any case, for what changes with time alone (a news
+item scheduled for a minute from now).
 """
 
 from __future__ import annotations
@@ -33,18 +38,29 @@ from django.middleware.csrf import get_token
 TIMEOUT = 300
 VERSION_TIMEOUT = 7 * 24 * 3600
 PLATFORM_VERSION_KEY = "revier:page:v:platform"
+DIRECTORY_VERSION_KEY = "revier:page:v:directory"
 MUNICIPALITY_VERSION_KEY = "revier:page:v:{pk}"
 PAGE_KEY = "revier:page:{pk}:{digest}"
 
+# Values of declared parameters that may be cached: page numbers, Land and Kreis keys.
+_VALUE_RE = re.compile(r"^[0-9]{1,5}$")
 _TOKEN_RE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 # Headers of the view's own response worth keeping (the rest is added on the way out).
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary", "Link")
 
 
-def public_page(view):
-    """Mark a view whose anonymous GET responses may be cached (see the module docstring)."""
-    view.public_page_cache = True
-    return view
+def public_page(view=None, *, params=(), platform_params=()):
+    """Mark a view whose anonymous GET responses may be cached (see the module docstring).
+
+    ``params``: query parameters that may vary a cached page of a municipality (e.g. "page");
+    ``platform_params``: the same for the view's page on the platform (no municipality).
+    """
+
+    def mark(view):
+        view.public_page_cache = (frozenset(params), frozenset(platform_params))
+        return view
+
+    return mark(view) if view is not None else mark
 
 
 def _municipality_key(pk) -> str:
@@ -67,11 +83,30 @@ def public_content_changed(municipality=None) -> None:
     transaction.on_commit(lambda: _bump(key))
 
 
-def _cacheable_request(request) -> bool:
-    if request.method != "GET" or getattr(request, "municipality", None) is None:
+def public_directory_changed() -> None:
+    """A municipality was added or changed: the platform's own pages (the directory) change."""
+    _bump(DIRECTORY_VERSION_KEY)
+    transaction.on_commit(lambda: _bump(DIRECTORY_VERSION_KEY))
+
+
+def _cacheable_request(request, marks) -> bool:
+    if request.method != "GET":
         return False
     cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    allowed = marks[0] if getattr(request, "municipality", None) is not None else marks[1]
+    for key, values in request.GET.lists():
+        if key not in allowed or len(values) != 1 or not _VALUE_RE.match(values[0]):
+            return False
+    return True
+
+
+def _version_keys(request) -> list[str]:
+    municipality = getattr(request, "municipality", None)
+    if municipality is None:
+        return [PLATFORM_VERSION_KEY, DIRECTORY_VERSION_KEY]
+    return [PLATFORM_VERSION_KEY, _municipality_key(municipality.pk)]
 
 
 def _page_key(request) -> str:
@@ -86,7 +121,8 @@ def _page_key(request) -> str:
         ]
     )
     digest = hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
-    return PAGE_KEY.format(pk=request.municipality.pk, digest=digest)
+    municipality = getattr(request, "municipality", None)
+    return PAGE_KEY.format(pk=municipality.pk if municipality else "platform", digest=digest)
 
 
 class PublicPageCacheMiddleware:
@@ -104,12 +140,14 @@ class PublicPageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not getattr(view_func, "public_page_cache", False) or not _cacheable_request(request):
+        marks = getattr(view_func, "public_page_cache", None)
+        if marks is None or not _cacheable_request(request, marks):
             return None
-        versions = [PLATFORM_VERSION_KEY, _municipality_key(request.municipality.pk)]
+        versions = _version_keys(request)
         page_key = _page_key(request)
         found = cache.get_many([*versions, page_key])
-        state = {"key": page_key, "versions": [found.get(k) for k in versions]}
+        state = {"key": page_key, "version_keys": versions}
+        state["versions"] = [found.get(k) for k in versions]
         request._public_page = state
         entry = found.get(page_key)
         if entry is None or None in state["versions"] or entry["versions"] != state["versions"]:
@@ -137,7 +175,7 @@ class PublicPageCacheMiddleware:
         if None in versions:
             # First page since the versions were lost (or ever): start them; this page is stored
             # under them only if nobody bumped them in the meantime.
-            keys = [PLATFORM_VERSION_KEY, _municipality_key(request.municipality.pk)]
+            keys = state["version_keys"]
             for key, value in zip(keys, versions, strict=True):
                 if value is None:
                     cache.add(key, uuid.uuid4().hex, timeout=VERSION_TIMEOUT)

@@ -6,7 +6,7 @@ from revier.news.selectors import news_published
 from revier.tenancy.modules import module_required
 
 
-@public_page
+@public_page(params=("page",))
 @module_required("news")
 def news_list(request):
     page = Paginator(news_published(), 10).get_page(request.GET.get("page"))

@@ -94,7 +94,7 @@ def platform_home(request):
     return render(request, "portal/platform_home.html", context, status=status)
 
 
-@public_page
+@public_page(platform_params=("land", "kreis", "page"))
 def home(request):
     municipality = request.municipality
     if municipality is None:

@@ -13,7 +13,7 @@ from revier.tenancy.modules import module_required
 PAGE_SIZE = 20
 
 
-@public_page
+@public_page(params=("page",))
 @module_required("services")
 def service_list(request):
     """Search and browse the services the municipality offers. Works as a plain GET form;

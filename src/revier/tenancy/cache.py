@@ -103,7 +103,7 @@ def invalidate(municipality) -> None:
     """
     from django.utils import timezone
 
-    from revier.core.pagecache import public_content_changed
+    from revier.core.pagecache import public_content_changed, public_directory_changed
     from revier.tenancy.models import Municipality
 
     pk = municipality.pk
@@ -112,14 +112,19 @@ def invalidate(municipality) -> None:
     municipality.updated_at = now
     _drop_local(pk)
     transaction.on_commit(lambda: _publish(pk))
-    # Name, contact, colours, modules: every public page shows some of it (ADR 0033).
+    # Name, contact, colours, modules: every public page shows some of it, and the platform's
+    # directory of municipalities lists it (ADR 0033).
     public_content_changed(municipality)
+    public_directory_changed()
 
 
 def drop(pk) -> None:
     """After deleting a municipality: forget it here now and everywhere after the commit."""
+    from revier.core.pagecache import public_directory_changed
+
     _drop_local(pk)
     transaction.on_commit(lambda: _publish(pk))
+    public_directory_changed()
 
 
 def clear_local() -> None:
