@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "revier.tenancy.middleware.MunicipalityMiddleware",
     # A RateLimited from any view becomes a 429 page with Retry-After (ADR 0028).
     "revier.core.abuse.middleware.RateLimitMiddleware",
+    # Innermost: knows the municipality and the language (ADR 0033).
+    "revier.core.pagecache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "revier.config.urls"
