@@ -92,9 +92,17 @@ def run(out_dir: Path) -> int:
     report_file = out_dir / "pip-audit.json"
     subprocess.run(
         [
-            uv, "export", "--frozen", "--quiet", "--all-groups", "--no-emit-project",
-            "--format", "requirements-txt", "--output-file", str(requirements),
-        ],  # fmt: skip
+            uv,
+            "export",
+            "--frozen",
+            "--quiet",
+            "--all-groups",
+            "--no-emit-project",
+            "--format",
+            "requirements-txt",
+            "--output-file",
+            str(requirements),
+        ],
         cwd=REPO,
         check=True,
         timeout=300,
@@ -102,11 +110,22 @@ def run(out_dir: Path) -> int:
     report_file.unlink(missing_ok=True)
     result = subprocess.run(
         [
-            pip_audit, "--requirement", str(requirements), "--require-hashes", "--disable-pip",
-            "--vulnerability-service", os.environ.get("AUDIT_SERVICE", "pypi"),
-            "--progress-spinner", "off", "--timeout", "30",
-            "--format", "json", "--output", str(report_file),
-        ],  # fmt: skip
+            pip_audit,
+            "--requirement",
+            str(requirements),
+            "--require-hashes",
+            "--disable-pip",
+            "--vulnerability-service",
+            os.environ.get("AUDIT_SERVICE", "pypi"),
+            "--progress-spinner",
+            "off",
+            "--timeout",
+            "30",
+            "--format",
+            "json",
+            "--output",
+            str(report_file),
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
