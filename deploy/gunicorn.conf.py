@@ -6,6 +6,8 @@ Everything is driven by the environment so the same file serves one small VM and
   WEB_CONCURRENCY     worker processes (default: 2 per CPU core, at least 2)
   REVIER_WEB_THREADS  threads per worker (default 1: sync workers; raise for slow upstreams)
   REVIER_WEB_TIMEOUT  seconds before a stuck worker is restarted (default 30)
+  PROMETHEUS_MULTIPROC_DIR  where the workers share their metrics (default: a directory of this
+                      instance under the temporary directory; systemd gives /run/revier-web-PORT)
 
 Web processes are stateless (sessions in the database, cache in Redis, files in shared storage),
 so several of these services can run side by side, on one host or many.
@@ -13,6 +15,8 @@ so several of these services can run side by side, on one host or many.
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 bind = os.environ.get("REVIER_BIND", "127.0.0.1:8001")
@@ -39,6 +43,37 @@ forwarded_allow_ips = os.environ.get("REVIER_FORWARDED_ALLOW_IPS", "127.0.0.1,::
 accesslog = os.environ.get("REVIER_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("REVIER_LOG_LEVEL", "info").lower()
+# The access log names each request's id (X-Request-ID, set by Revier), as the app's lines do.
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms %({x-request-id}o)s'
+)
+
 proc_name = "revier-web"
 
 wsgi_app = "revier.config.wsgi:application"
+
+# --- Prometheus (ADR 0035) ---------------------------------------------------------------------
+# Every worker writes its request metrics into files of this directory; /metrics on any worker
+# adds them up. One directory per instance (several instances on one host must not share one):
+# systemd's RuntimeDirectory, else one named by the master's process id. Set here, before the
+# app is loaded (also with preload_app), emptied when the instance starts and removed when it
+# stops; a dead worker's files are merged into the totals when it exits.
+_own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+_metrics_dir = Path(
+    os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    or Path(tempfile.gettempdir()) / f"revier-metrics-{os.getpid()}"
+)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
+shutil.rmtree(_metrics_dir, ignore_errors=True)
+_metrics_dir.mkdir(parents=True, mode=0o700, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)

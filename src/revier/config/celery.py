@@ -4,11 +4,17 @@ import os
 
 from celery import Celery, signals
 
+from revier.core import logs, metrics
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revier.config.settings")
 
 app = Celery("revier")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The request id travels with every task; the worker logs as the web does (ADR 0036), and counts
+# its tasks' outcomes for /metrics (ADR 0035).
+logs.connect_celery()
+metrics.connect_celery()
 
 
 @signals.beat_init.connect
