@@ -64,11 +64,21 @@ def populate() -> None:
 def fingerprint() -> dict:
     with scopes_disabled():
         applications = [
-            [a.municipality.slug, a.reference, a.status, sha(json.dumps(a.raw, sort_keys=True).encode())]
+            [
+                a.municipality.slug,
+                a.reference,
+                a.status,
+                sha(json.dumps(a.raw, sort_keys=True).encode()),
+            ]
             for a in Application.objects.select_related("municipality").order_by("pk")
         ]
         cases = [
-            [c.municipality.slug, c.reference, c.status, c.application_id and c.application.reference]
+            [
+                c.municipality.slug,
+                c.reference,
+                c.status,
+                c.application_id and c.application.reference,
+            ]
             for c in Case.objects.select_related("municipality", "application").order_by("pk")
         ]
         documents = [

@@ -119,7 +119,8 @@ def test_requests_are_counted_by_route_name_not_path(client, token, zeitz):
         client.get(f"/zeitz/{secrets.token_hex(8)}/nirgends/")
     families = scrape(client)
     assert (
-        value(families, "revier_http_requests_total", route="portal:home", method="GET") == start + 1
+        value(families, "revier_http_requests_total", route="portal:home", method="GET")
+        == start + 1
     )
     assert value(families, "revier_http_requests_total", route="unmatched", status="4xx") >= 3
     assert (
@@ -187,9 +188,7 @@ class FakeBroker:
 
 def test_queue_lengths_come_from_the_broker(client, token, monkeypatch, settings):
     queues = settings.CELERY_TASK_QUEUES_NAMES
-    monkeypatch.setattr(
-        metrics, "_broker_client", lambda: FakeBroker(range(3, 3 + len(queues)), 7)
-    )
+    monkeypatch.setattr(metrics, "_broker_client", lambda: FakeBroker(range(3, 3 + len(queues)), 7))
     families = scrape(client)
     assert value(families, "revier_celery_queue_length", queue="default") == 3
     assert value(families, "revier_celery_queue_length", queue=queues[-1]) == 2 + len(queues)
@@ -258,9 +257,7 @@ def _exported_names(client, monkeypatch, settings) -> set[str]:
     return {sample.name for samples in scrape(client).values() for sample in samples}
 
 
-def test_alert_rules_are_well_formed_and_use_exported_metrics(
-    client, token, monkeypatch, settings
-):
+def test_alert_rules_are_well_formed_and_use_exported_metrics(client, token, monkeypatch, settings):
     rules = yaml.safe_load(RULES.read_text())
     exported = _exported_names(client, monkeypatch, settings)
     alerts = [rule for group in rules["groups"] for rule in group["rules"]]
