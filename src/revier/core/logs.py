@@ -18,14 +18,15 @@ from __future__ import annotations
 import json
 import logging
 import logging.config
+import os
 import re
 import traceback
-import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # The Celery message header that carries the id from the web process to the worker.
+_META_KEY = "HTTP_X_REQUEST_ID"
 TASK_HEADER = "revier_request_id"
 # What an incoming id may look like: a UUID, nginx's 32 hex digits, a tracing id. Anything else
 # (too long, spaces, control characters, quotes) is replaced, never logged as sent.
@@ -36,7 +37,7 @@ _task: ContextVar[tuple[str, str] | None] = ContextVar("revier_task", default=No
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 32 hex digits, like nginx's $request_id
 
 
 def sane_request_id(value: str | None) -> str | None:
@@ -69,7 +70,8 @@ class RequestIdMiddleware:
         request_finished.connect(_clear_request_id, dispatch_uid="revier.core.logs.request_id")
 
     def __call__(self, request):
-        request_id = sane_request_id(request.headers.get(REQUEST_ID_HEADER)) or new_request_id()
+        # META, not request.headers: that builds a dict of every header on first use.
+        request_id = sane_request_id(request.META.get(_META_KEY)) or new_request_id()
         request.request_id = request_id
         # Not reset on the way out: Django logs 4xx/5xx answers after the middleware chain has
         # returned. Cleared when the response is closed (request_finished).

@@ -153,6 +153,18 @@ def metrics_response(request) -> HttpResponse:
     return response
 
 
+# (route, method) -> (latency child, {status class: counter child}): labels() takes a lock and
+# builds a key on every call; the label values are bounded, and so is this cache.
+_child_cache: dict[tuple[str, str], tuple] = {}
+
+
+def _children(route: str, method: str) -> tuple:
+    children = _child_cache.get((route, method))
+    if children is None:
+        children = _child_cache[(route, method)] = (LATENCY.labels(route, method), {})
+    return children
+
+
 class MetricsMiddleware:
     """Counts and times every request; answers ``/metrics`` (before host checks: Prometheus
     scrapes a web process by its address)."""
@@ -168,8 +180,13 @@ class MetricsMiddleware:
             response = self.get_response(request)
         method = request.method if request.method in METHODS else "other"
         route = route_of(request)
-        LATENCY.labels(route, method).observe(time.perf_counter() - start)
-        REQUESTS.labels(route, method, f"{response.status_code // 100}xx").inc()
+        latency, counters = _children(route, method)
+        latency.observe(time.perf_counter() - start)
+        status = f"{response.status_code // 100}xx"
+        counter = counters.get(status)
+        if counter is None:
+            counter = counters[status] = REQUESTS.labels(route, method, status)
+        counter.inc()
         return response
 
 
