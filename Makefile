@@ -81,7 +81,7 @@ bench: .venv/.synced ## Run the benchmarks (see benchmarks/README.md)
 audit: .venv/.synced ## Check the locked dependencies for known vulnerabilities (pip-audit)
 	UV=$(UV) .venv/bin/python scripts/audit.py
 
-ci: lint migrations-check openapi-check audit test ## What .ci/run runs (after starting services)
+ci: lint migrations-check openapi-check test audit ## What .ci/run runs (after starting services)
 
 clean: ## Remove the environment and local data
 	rm -rf .venv .uv var
