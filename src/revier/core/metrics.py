@@ -192,7 +192,6 @@ class MetricsMiddleware:
 
 # --- Celery ------------------------------------------------------------------------------------
 
-TASK_STATES = ("succeeded", "failed", "retried")
 _local_outcomes: dict[str, int] = {}
 _local_lock = threading.Lock()
 
