@@ -20,7 +20,7 @@ TEST_WORKERS ?= auto
 # loadfile: a test file's tests run on one worker, so module fixtures are built once.
 PYTEST_XDIST := -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: help run demo test test-fast lint fmt migrations-check messages openapi openapi-check chaos bench ci clean
+.PHONY: help run demo test test-fast lint fmt migrations-check messages openapi openapi-check chaos bench audit ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -81,7 +81,10 @@ chaos: .venv/.synced ## Fault injection on the production stack, full version (t
 bench: .venv/.synced ## Run the benchmarks (see benchmarks/README.md)
 	.venv/bin/python benchmarks/portal/run.py
 
-ci: lint migrations-check openapi-check test ## What .ci/run runs (after starting services)
+audit: .venv/.synced ## Check the locked dependencies for known vulnerabilities (pip-audit)
+	UV=$(UV) .venv/bin/python scripts/audit.py
+
+ci: lint migrations-check openapi-check test audit ## What .ci/run runs (after starting services)
 
 clean: ## Remove the environment and local data
 	rm -rf .venv .uv var

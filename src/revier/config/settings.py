@@ -5,6 +5,7 @@ tasks in-process, mail written to files. Production sets ``REVIER_ENV=production
 ``DATABASE_URL``, ``REDIS_URL`` and ``REVIER_SECRET_KEY`` (see README and deploy/).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.geo import GeoError, tile_source_origin
+from revier.core.logs import logging_config
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -102,6 +104,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the metrics see every request, probes and errors included.
+    "revier.core.logs.RequestIdMiddleware",
+    "revier.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "revier.core.middleware.HealthCheckMiddleware",
@@ -468,20 +473,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Metrics (ADR 0035) --------------------------------------------------------------------------
+# /metrics answers Prometheus with a bearer token or from these addresses (IPs or networks,
+# the socket's peer); with neither set it does not exist. Behind nginx every request comes from
+# 127.0.0.1: keep /metrics blocked there (deploy/nginx) and scrape the gunicorn ports directly.
+REVIER_METRICS_TOKEN = os.environ.get("REVIER_METRICS_TOKEN", "")
+REVIER_METRICS_ALLOWED_IPS = env_list("REVIER_METRICS_ALLOWED_IPS")
+try:
+    for _network in REVIER_METRICS_ALLOWED_IPS:
+        ipaddress.ip_network(_network, strict=False)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"REVIER_METRICS_ALLOWED_IPS: {exc}") from exc
+if PRODUCTION and REVIER_METRICS_TOKEN and len(REVIER_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("REVIER_METRICS_TOKEN must be at least 32 characters long.")
+
 # --- Logging ------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("REVIER_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # WeasyPrint logs every rendering step at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        # httpx logs every request at INFO (four per FIT-Connect delivery); failures are logged
-        # by the code that made the request, with what it was for.
-        "httpx": {"level": "WARNING"},
-    },
-}
+# JSON lines with the request id in production (the journal, a log shipper), readable lines in
+# development; REVIER_LOG_FORMAT overrides either (ADR 0036).
+REVIER_LOG_FORMAT = os.environ.get("REVIER_LOG_FORMAT", "json" if PRODUCTION else "plain")
+try:
+    LOGGING = logging_config(
+        fmt=REVIER_LOG_FORMAT, level=os.environ.get("REVIER_LOG_LEVEL", "INFO").upper()
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc

@@ -212,6 +212,16 @@ class SearchSourceRef:
 
 
 @dataclass(frozen=True)
+class MetricSource:
+    """Gauges for operators, computed when Prometheus scrapes ``/metrics``
+    (``revier.core.metrics``): the dotted path of ``f() -> Iterable[Metric]`` (prometheus_client
+    metric families). Keep them cheap and bounded: one aggregate query, no per-row labels."""
+
+    key: str
+    collect: str
+
+
+@dataclass(frozen=True)
 class Contributions:
     roles: Iterable[Role] = ()
     permissions: Iterable[Permission] = ()
@@ -227,6 +237,7 @@ class Contributions:
     home_blocks: Iterable[HomeBlock] = ()
     urls: Iterable[UrlMount] = ()
     search_sources: Iterable[SearchSourceRef] = ()
+    metric_sources: Iterable[MetricSource] = ()
 
 
 # --- the registries ---------------------------------------------------------------------------
@@ -247,6 +258,7 @@ _KEYS = {
     "home_blocks": "key",
     "urls": None,  # several mounts may share a prefix
     "search_sources": "key",
+    "metric_sources": "key",
 }
 # kind -> list of (app label, item), in registration (INSTALLED_APPS) order
 _registry: dict[str, list[tuple[str, Any]]] = {kind: [] for kind in KINDS}

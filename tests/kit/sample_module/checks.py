@@ -79,3 +79,10 @@ def test_search_source_is_indexed_and_found(db):
     source = search.get("sample_module.samples")
     assert search.index(source, ["lantern"]) == 1
     assert [hit.key for hit in search.search(source, "Laternen")] == ["lantern"]
+
+
+def test_metric_source_is_scraped(client, settings):
+    settings.REVIER_METRICS_TOKEN = "t" * 32
+    response = client.get("/metrics", headers={"Authorization": "Bearer " + "t" * 32})
+    assert response.status_code == 200
+    assert "revier_sample_things 3.0" in response.content.decode()

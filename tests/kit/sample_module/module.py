@@ -5,6 +5,7 @@ from revier.core.kit import (
     Contributions,
     DemoStep,
     HomeBlock,
+    MetricSource,
     Module,
     NotificationEvent,
     PeriodicTask,
@@ -70,6 +71,7 @@ def contributions() -> Contributions:
             )
         ],
         search_sources=[SearchSourceRef("samples", "tests.kit.sample_module.search.SOURCE")],
+        metric_sources=[MetricSource("samples", "tests.kit.sample_module.views.metrics")],
         urls=[
             UrlMount("beispiele/", "tests.kit.sample_module.urls"),
             UrlMount("backoffice/beispiele/", "tests.kit.sample_module.urls_backoffice"),
