@@ -18,9 +18,11 @@ def user_create(
     password: str | None = None,
     first_name: str = "",
     last_name: str = "",
+    form_of_address: str = "",
     verified: bool = False,
 ) -> User:
-    """Create a person. ``verified`` marks the e-mail address as confirmed (operators, demo)."""
+    """Create a person. ``verified`` marks the e-mail address as confirmed (operators, demo).
+    ``form_of_address`` ("ms", "mr" or empty) is how letters address them."""
     from allauth.account.models import EmailAddress
 
     email = User.objects.normalize_email(email).lower()
@@ -28,7 +30,11 @@ def user_create(
         raise ValidationError({"email": _("A person with this e-mail address already exists.")})
     with transaction.atomic():
         user = User.objects.create_user(
-            email=email, password=password, first_name=first_name, last_name=last_name
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            form_of_address=form_of_address,
         )
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
     return user
