@@ -6,6 +6,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.core.exceptions import ImproperlyConfigured, MultipleObjectsReturned, PermissionDenied
 from django.db import transaction
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_str
 
@@ -57,6 +58,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 html = content
         subject, body, to = msg.subject, sender.sign(msg.body), list(msg.to)
         from_email, reply_to = msg.from_email, sender.reply_to_list
+        language = translation.get_language() or ""
         transaction.on_commit(
             lambda: send_mail_task.delay(
                 subject=subject,
@@ -65,6 +67,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 html=html,
                 from_email=from_email,
                 reply_to=reply_to,
+                language=language,
             )
         )
 

@@ -98,7 +98,8 @@ def notify_many(*, municipality, event: str, recipients: list[Recipient]) -> lis
         wording = wordings[language]
         context = recipient.context
         values = {
-            "municipality": municipality.name,
+            # "Stadt Zeitz": the sender's name as the town signs its letters.
+            "municipality": municipality.official_name or municipality.name,
             "reference": context.get("reference", ""),
             "service": context.get("service_name", ""),
             "status": context.get("status_label", ""),
