@@ -55,7 +55,7 @@ class StaffRolesForm(forms.Form):
 
 def _form_of_address_field() -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=_("Form of address (optional)"),
+        label=_("Form of address"),
         choices=[("", _("none: letters begin with “Guten Tag” and your name")), *FORMS_OF_ADDRESS],
         required=False,
         widget=KernRadioSelect,
