@@ -96,13 +96,13 @@ class SignupNameForm(forms.Form):
 
 class ProfileForm(forms.Form):
     first_name = forms.CharField(
-        label=_("First name"),
+        label=_("Given name"),
         required=False,
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label=_("Last name"),
+        label=_("Family name"),
         required=False,
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
