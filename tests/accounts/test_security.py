@@ -28,7 +28,13 @@ def test_signup_requires_verified_address_before_login(client, zeitz, run_on_com
     with run_on_commit():
         response = client.post(
             "/zeitz/accounts/signup/",
-            {"email": "Neu@Example.org", "password1": PASSWORD, "password2": PASSWORD},
+            {
+                "email": "Neu@Example.org",
+                "first_name": "Nele",
+                "last_name": "Neu",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
         )
     assert response.status_code == 302
     assert response["Location"] == "/zeitz/accounts/confirm-email/"

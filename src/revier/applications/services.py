@@ -40,6 +40,7 @@ from revier.forms.selectors import form_version_tree
 from revier.payments import selectors as payment_selectors
 from revier.payments import services as payment_services
 from revier.payments.models import Fee, Payment
+from revier.tenancy.mail import municipality_sender
 
 logger = logging.getLogger(__name__)
 Status = Application.Status
@@ -248,6 +249,7 @@ def application_resume_link(*, application: Application, link_for: Callable[[str
             },
             to=[application.email],
             language=application.language or None,
+            sender=municipality_sender(application.municipality),
         )
     return link
 
@@ -493,6 +495,7 @@ def _complete(
             },
             to=[application.email],
             language=application.language or None,
+            sender=municipality_sender(application.municipality),
         )
     return application
 

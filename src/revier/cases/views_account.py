@@ -158,7 +158,11 @@ def _detail_context(request, reference: str) -> dict:
         )
         from revier.cases.workflow import workflow_for
 
-        status_label = workflow_for(case.leika).label(case.status)
+        status_label = selectors.applicant_status_label(
+            workflow_for(case.leika).label(case.status),
+            kind=case.status_kind,
+            result=case.result,
+        )
     context["status_label"] = status_label
     context["reference"] = reference
     context["service_name"] = case.service_name if case else application.service_name
