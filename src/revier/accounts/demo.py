@@ -171,7 +171,7 @@ def _demo_logo(municipality: Municipality) -> None:
         f"{municipality.slug}-demo-logo.svg", ContentFile(demo_logo_svg(municipality)), save=False
     )
     municipality.save(update_fields=["logo", "updated_at"])
-    tenancy_cache.invalidate()
+    tenancy_cache.invalidate(municipality)
 
 
 def load() -> dict:
