@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "revier.core.middleware.HealthCheckMiddleware",
+    # 413 for bodies over the limit, before anything reads them (ADR 0029).
+    "revier.core.limits.RequestSizeMiddleware",
     "csp.middleware.CSPMiddleware",
     "revier.accounts.middleware.OIDCFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -251,6 +253,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Abuse protection (revier.core.abuse, ADR 0028): limits per scope as {scope: (limit, window s)}
 # override what the code asks for; REVIER_PROOF_AFTER {scope: n} when to demand a proof of work.
+# Request bodies (revier.core.limits, ADR 0029): JSON (API, base64 files inside) and multipart.
+REVIER_MAX_JSON_BODY = 16 * 1024 * 1024
+REVIER_MAX_MULTIPART_BODY = 64 * 1024 * 1024
+# The API answers a CSRF refusal with problem JSON, pages with the KERN error page.
+CSRF_FAILURE_VIEW = "revier.core.views.csrf_failure"
 REVIER_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 REVIER_PROOF_AFTER: dict[str, int] = {}
 # ALTCHA: the search space of a challenge (about 0.1–0.5 s in a browser at 100,000) and its life.
