@@ -4,7 +4,12 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import exceptions, parsers, permissions, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
@@ -95,7 +100,12 @@ def _idempotency_key(request) -> str:
     tags=["applications"],
     request=ApplicationSubmitRequest,
     parameters=[IDEMPOTENCY_HEADER],
-    responses={201: ApplicationStatusResponse},
+    responses={
+        201: ApplicationStatusResponse,
+        422: OpenApiResponse(
+            description="The Idempotency-Key was used before with a different request."
+        ),
+    },
 )
 class ApplicationSubmitView(MunicipalityAPIMixin, APIView):
     """Submit an application (the client confirms the declaration on the applicant's behalf)."""

@@ -154,6 +154,7 @@ _PROBLEM_DESCRIPTIONS = {
     "401": "Not authenticated, or the token is wrong.",
     "403": "Authenticated, but not allowed.",
     "404": "Unknown municipality, module switched off, or unknown object.",
+    "413": "The request body is larger than the limit.",
     "429": "Too many requests; see `Retry-After`.",
 }
 
@@ -170,13 +171,19 @@ def problem_responses_hook(result, generator, request, public):
                 codes.append("404")
             if {} not in operation.get("security", [{}]):
                 codes += ["401", "403"]
-            if any(
-                p.get("in") == "query" and p["name"] != "page"
-                for p in operation.get("parameters", [])
-            ):
+            query = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"]
+            if query or "requestBody" in operation:
                 codes.append("400")
-            for code in sorted(codes):
+            if "page" in query:
+                codes.append("404")  # a page past the end
+            if "requestBody" in operation:
+                codes.append("413")
+            for code in sorted(set(codes)):
                 operation["responses"].setdefault(
                     code, {"description": _PROBLEM_DESCRIPTIONS[code], "content": content}
                 )
+            # Errors an operation declares itself (e.g. 422) are problem documents too.
+            for code, response in operation["responses"].items():
+                if code.startswith(("4", "5")) and "content" not in response:
+                    response["content"] = content
     return result
