@@ -10,9 +10,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and raw not in self.last_page_strings:
-            if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
-                raise exceptions.ValidationError(
-                    {self.page_query_param: [_("Give a page number of 1 or more.")]}
-                )
+        if raw and raw not in self.last_page_strings and not _page_number(raw):
+            raise exceptions.ValidationError(
+                {self.page_query_param: [_("Give a page number of 1 or more.")]}
+            )
         return super().paginate_queryset(queryset, request, view)
+
+
+def _page_number(raw: str) -> bool:
+    """A whole number from 1 to 999,999,999 (more pages than that exist nowhere)."""
+    return raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) > 0

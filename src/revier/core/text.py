@@ -112,3 +112,20 @@ def strip_refused(value: str, *, multiline: bool = True) -> str:
     an answer it shows again with the error (stored drafts must stay storable)."""
     kept = "".join(c for c in value if not _refused(c, multiline=multiline))
     return unicodedata.normalize("NFC", kept)
+
+
+def safe_filename(name: str, *, default: str = "upload", max_length: int = 200) -> str:
+    """A file name fit for storage, ``Content-Disposition`` and display: the last path part
+    only (``../../etc/passwd`` → ``passwd``), no control, bidi or other invisible characters
+    (CR/LF would break a header), no leading dots or spaces, NFC, at most ``max_length``
+    characters with the extension kept."""
+    text = str(name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    text = strip_refused(text, multiline=False)
+    text = " ".join(text.split()).lstrip(". ").rstrip(" ")
+    if len(text) > max_length:
+        stem, dot, extension = text.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            text = stem[: max_length - len(extension) - 1] + "." + extension
+        else:
+            text = text[:max_length]
+    return text or default
