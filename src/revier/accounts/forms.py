@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from revier.accounts.models import Membership, Organisation, User
 from revier.core import kit
+from revier.core.text import CleanCharField
 from revier.frontend.forms import KernCheckboxSelectMultiple, KernRadioSelect
 
 
@@ -32,13 +33,13 @@ class StaffInviteForm(forms.Form):
         help_text=_("The invitation is sent to this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    first_name = forms.CharField(
+    first_name = CleanCharField(
         label=_("First name"),
         required=False,
         max_length=150,
         help_text=_("Only used when the person has no account yet."),
     )
-    last_name = forms.CharField(label=_("Last name"), required=False, max_length=150)
+    last_name = CleanCharField(label=_("Last name"), required=False, max_length=150)
     roles = _role_field()
 
 
@@ -53,8 +54,8 @@ class StaffRolesForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), required=False, max_length=150)
-    last_name = forms.CharField(label=_("Last name"), required=False, max_length=150)
+    first_name = CleanCharField(label=_("First name"), required=False, max_length=150)
+    last_name = CleanCharField(label=_("Last name"), required=False, max_length=150)
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=settings.LANGUAGES,

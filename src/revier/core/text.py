@@ -129,3 +129,42 @@ def safe_filename(name: str, *, default: str = "upload", max_length: int = 200) 
         else:
             text = text[:max_length]
     return text or default
+
+
+# --- fields for Django forms and DRF serializers -------------------------------------------------
+
+from django import forms as _forms  # noqa: E402 - the fields below need them, the rest does not
+from rest_framework import serializers as _serializers  # noqa: E402
+
+
+class CleanCharField(_forms.CharField):
+    """A form ``CharField`` that applies ``clean_text`` before its length is checked: NFC, and a
+    field error for invisible or invalid characters. ``multiline=False`` for names and lines
+    (no tab or line break either)."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        kwargs.setdefault("max_length", DEFAULT_TEXT_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return clean_text(value, multiline=self.multiline)
+
+
+class CleanCharSerializerField(_serializers.CharField):
+    """The same rule for DRF serializers."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        kwargs.setdefault("max_length", DEFAULT_TEXT_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        try:
+            return clean_text(value, multiline=self.multiline)
+        except ValidationError as exc:
+            raise _serializers.ValidationError(exc.messages) from None
