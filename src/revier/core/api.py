@@ -76,7 +76,7 @@ def problem_exception_handler(exc, context):
             title=_("Invalid input"),
             type_="invalid-input",
             detail=_("One or more fields are invalid."),
-            extra={"errors": response.data},
+            extra={"errors": flatten_errors(response.data)},
         )
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
     title = {
@@ -96,6 +96,29 @@ def problem_exception_handler(exc, context):
         if header in response:
             problem[header] = response[header]
     return problem
+
+
+def flatten_errors(data, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as the documented ``{path: [message]}``: ``{"cases": {"1": [...]}}``
+    becomes ``{"cases/1": [...]}`` (the slash paths the answers of forms use too)."""
+    from revier.core.text import safe_key
+
+    flat: dict[str, list[str]] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = f"{prefix}/{safe_key(key)}" if prefix else safe_key(key)
+            flat.update(flatten_errors(value, path))
+    elif isinstance(data, list | tuple):
+        if all(not isinstance(item, dict | list | tuple) for item in data):
+            if data:
+                flat[prefix or "non_field_errors"] = [str(item) for item in data]
+        else:
+            for index, item in enumerate(data):
+                path = f"{prefix}/{index}" if prefix else str(index)
+                flat.update(flatten_errors(item, path))
+    elif data is not None:
+        flat[prefix or "non_field_errors"] = [str(data)]
+    return flat
 
 
 def _problem_type(exc) -> str:
