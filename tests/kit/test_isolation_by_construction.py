@@ -46,6 +46,7 @@ PUBLIC_BACKOFFICE: dict[str, str] = {}
 # API operations (by operationId) that legitimately answer B's staff or a resident with
 # something other than a refusal. Their answers are still checked for A's sentinels.
 PUBLIC_OPERATIONS: dict[str, str] = {
+    "altcha_challenge": "a fresh proof-of-work challenge; holds no one's data",
     "municipalities_list": "the public list of municipalities",
     "municipalities_retrieve": "a municipality's public profile",
     "services_search": "the public service catalogue",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from revier.accounts.models import Membership, Organisation, User
 from revier.core import kit
 from revier.core.documents.letter import FORMS_OF_ADDRESS
+from revier.core.text import CleanCharField
 from revier.frontend.forms import KernCheckboxSelectMultiple, KernRadioSelect
 
 
@@ -33,13 +34,13 @@ class StaffInviteForm(forms.Form):
         help_text=_("The invitation is sent to this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    first_name = forms.CharField(
+    first_name = CleanCharField(
         label=_("First name"),
         required=False,
         max_length=150,
         help_text=_("Only used when the person has no account yet."),
     )
-    last_name = forms.CharField(label=_("Last name"), required=False, max_length=150)
+    last_name = CleanCharField(label=_("Last name"), required=False, max_length=150)
     roles = _role_field()
 
 
@@ -67,13 +68,13 @@ class SignupNameForm(forms.Form):
     """What sign-up asks besides the e-mail address and password (allauth's
     ``ACCOUNT_SIGNUP_FORM_CLASS``): the name and the form of address used in letters."""
 
-    first_name = forms.CharField(
+    first_name = CleanCharField(
         label=_("Given name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
         error_messages={"required": _("Enter your given name.")},
     )
-    last_name = forms.CharField(
+    last_name = CleanCharField(
         label=_("Family name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
@@ -95,13 +96,13 @@ class SignupNameForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(
+    first_name = CleanCharField(
         label=_("Given name"),
         required=False,
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
-    last_name = forms.CharField(
+    last_name = CleanCharField(
         label=_("Family name"),
         required=False,
         max_length=150,

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -42,6 +43,7 @@ from revier.cases.forms_backoffice import (
 from revier.cases.models import Case, DecisionTemplate, StatusKind, Workflow
 from revier.cases.workflow import ERROR_STATUS, workflow_for, workflows_for
 from revier.core.audit import audit_context, audit_view
+from revier.core.text import safe_filename
 from revier.core.views import post_data
 from revier.frontend import charts
 
@@ -226,8 +228,10 @@ def case_document(request, pk: int, document_id: int):
         raise Http404(_("There is no such document."))
     audit_view(request, obj=case, summary=f"downloaded document {document.filename}")
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
-    safe = document.filename.replace('"', "").replace("\\", "")
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    # Names stored before uploads were cleaned may hold CR/LF: never a header error (500).
+    response["Content-Disposition"] = content_disposition_header(
+        True, safe_filename(document.filename)
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "revier.core.middleware.HealthCheckMiddleware",
+    # 413 for bodies over the limit, before anything reads them (ADR 0029).
+    "revier.core.limits.RequestSizeMiddleware",
     "csp.middleware.CSPMiddleware",
     "revier.accounts.middleware.OIDCFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -292,6 +294,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Abuse protection (revier.core.abuse, ADR 0028): limits per scope as {scope: (limit, window s)}
 # override what the code asks for; REVIER_PROOF_AFTER {scope: n} when to demand a proof of work.
+# Request bodies (revier.core.limits, ADR 0029): JSON (API, base64 files inside) and multipart.
+REVIER_MAX_JSON_BODY = 16 * 1024 * 1024
+REVIER_MAX_MULTIPART_BODY = 64 * 1024 * 1024
+# The API answers a CSRF refusal with problem JSON, pages with the KERN error page.
+CSRF_FAILURE_VIEW = "revier.core.views.csrf_failure"
 REVIER_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 REVIER_PROOF_AFTER: dict[str, int] = {}
 # ALTCHA: the search space of a challenge (about 0.1–0.5 s in a browser at 100,000) and its life.
@@ -409,7 +416,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": REVIER_NUM_PROXIES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "revier.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "revier.core.api.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
