@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     DemoStep,
@@ -76,6 +77,13 @@ def contributions() -> Contributions:
                 pdf_template="accounts/personal_data_pdf.html",
                 order=10,
             ),
+        ],
+        audit_events=[
+            AuditEvent("accounts.staff_list_viewed", _("Viewed page %(page)s of the staff list")),
+            AuditEvent("accounts.staff_viewed", _("Viewed the staff member")),
+            AuditEvent("accounts.role_granted", _("Granted the role %(role)s")),
+            AuditEvent("accounts.role_revoked", _("Took away the role %(role)s")),
+            AuditEvent("accounts.staff_invited", _("Invited the person as staff")),
         ],
         urls=[
             UrlMount("", "revier.accounts.urls_api", site="api"),

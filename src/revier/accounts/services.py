@@ -86,6 +86,8 @@ def staff_role_grant(
             action="change",
             obj=user,
             summary=f"granted role {role}",
+            event="accounts.role_granted",
+            params={"role": role},
             context=context,
         )
     return staff_role
@@ -111,6 +113,8 @@ def staff_role_revoke(
             action="change",
             obj=user,
             summary=f"revoked role {role}",
+            event="accounts.role_revoked",
+            params={"role": role},
             context=context,
         )
 
@@ -166,6 +170,7 @@ def staff_invite(
             action="create",
             obj=user,
             summary="invited as staff",
+            event="accounts.staff_invited",
             context=context,
         )
     elif StaffRole.objects.filter(user=user).exists():

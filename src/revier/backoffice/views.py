@@ -6,10 +6,10 @@ from revier.backoffice.forms import AuditLogFilterForm
 from revier.backoffice.framework import (
     ACCESS_PERMISSION,
     backoffice_view,
-    paginate,
     render_backoffice,
     sections_for,
 )
+from revier.backoffice.tables import Column, DataTable
 from revier.core import kit
 from revier.core.audit import audit_log_entries, audit_view
 
@@ -38,12 +38,25 @@ def audit_log_list(request):
         object_type="core.AuditLogEntry",
         object_repr=_("audit log"),
         summary="viewed audit log",
+        event="backoffice.audit_log_viewed",
     )
-    page = paginate(request, audit_log_entries(**filters))
+    table = DataTable(
+        request=request,
+        queryset=audit_log_entries(**filters),
+        columns=[
+            Column("time", _("Time"), ("created_at",)),
+            Column("actor", _("Actor"), ("actor_email",)),
+            Column("action", _("Action"), ("action",)),
+            Column("object", _("Object"), ("object_repr",)),
+            Column("what", _("What happened")),
+        ],
+        default_sort="-time",
+        caption=_("Audit log entries"),
+    )
     return render_backoffice(
         request,
         "backoffice/audit_log.html",
-        {"form": form, "page": page},
+        {"form": form, "page": table.page, "table": table},
         section="audit",
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -89,6 +89,15 @@ class Module:
 
 
 @dataclass(frozen=True)
+class AuditEvent:
+    """A kind of audit-log entry: stored as ``code`` with its parameters, shown in the reader's
+    language. ``message`` uses the parameters as ``%(name)s``."""
+
+    code: str
+    message: Text
+
+
+@dataclass(frozen=True)
 class NotificationEvent:
     """An event people are notified of, with the shipped default wording.
 
@@ -224,6 +233,7 @@ class Contributions:
     home_blocks: Iterable[HomeBlock] = ()
     urls: Iterable[UrlMount] = ()
     search_sources: Iterable[SearchSourceRef] = ()
+    audit_events: Iterable[AuditEvent] = ()
 
 
 # --- the registries ---------------------------------------------------------------------------
@@ -244,6 +254,7 @@ _KEYS = {
     "home_blocks": "key",
     "urls": None,  # several mounts may share a prefix
     "search_sources": "key",
+    "audit_events": "code",
 }
 # kind -> list of (app label, item), in registration (INSTALLED_APPS) order
 _registry: dict[str, list[tuple[str, Any]]] = {kind: [] for kind in KINDS}
@@ -383,6 +394,11 @@ def modules() -> list[Module]:
 
 def module(key: str) -> Module | None:
     return _modules().get(key)
+
+
+def audit_events() -> dict[str, AuditEvent]:
+    """The kinds of audit-log entries every module declares, by code."""
+    return {e.code: e for e in items("audit_events")}
 
 
 def notification_events() -> dict[str, NotificationEvent]:

@@ -104,6 +104,8 @@ def form_import_xdatenfelder(
             action="create",
             obj=version,
             summary=f"imported XDatenfelder {message.xdf_version} {root.id} {root.version}",
+            event="forms.xdf_imported",
+            params={"xdf": message.xdf_version, "id": root.id, "version": root.version},
             context=context,
         )
         if publish:
@@ -353,6 +355,7 @@ def form_version_publish(
         action="change",
         obj=version,
         summary="published form version",
+        event="forms.version_published",
         context=context,
     )
     return version
