@@ -23,6 +23,28 @@ class AccountAdapter(DefaultAccountAdapter):
             lambda: send_mail_task.delay(subject=subject, body=body, to=to, html=html)
         )
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """No second password prompt right after logging in: a password (or second-factor)
+        login within the reauthentication window counts as a reauthentication."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        import time
+
+        from allauth.account import app_settings
+        from allauth.account.internal.flows.login import get_authentication_records
+        from allauth.core import context
+
+        request = context.request
+        user = getattr(request, "user", None)
+        if request is None or user is None or not user.is_authenticated:
+            return True
+        fresh = [
+            r.get("at", 0)
+            for r in get_authentication_records(request, user)
+            if r.get("method") in ("password", "mfa")
+        ]
+        return not fresh or time.time() - max(fresh) >= app_settings.REAUTHENTICATION_TIMEOUT
+
     def post_login(self, request, user, **kwargs):
         # Runs once the login is complete (after e-mail verification and TOTP stages), for
         # password and provider logins alike: each sets the level of the new session.

@@ -248,6 +248,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The TOTP secret stays the same across reloads of the set-up page (ADR 0037).
+MFA_FORMS = {"activate_totp": "revier.accounts.mfa.StableActivateTOTPForm"}
 MFA_TOTP_ISSUER = "Revier"
 
 # Login through an identity provider by OpenID Connect (BundID through a broker, ADR 0009).
