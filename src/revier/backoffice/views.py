@@ -18,12 +18,22 @@ from revier.core.audit import audit_log_entries, audit_view
 def dashboard(request):
     # StaffRole rows of the active municipality (the scoped manager confines them).
     role_keys = sorted(request.user.staff_roles.values_list("role", flat=True))
-    role_labels = [str(kit.role(key).label) if kit.role(key) else key for key in role_keys]
+    roles = []
+    for key in role_keys:
+        declared = kit.role(key)
+        roles.append(
+            {
+                "label": str(declared.label) if declared else key,
+                # A role of a module not built yet: said plainly, not "nothing to do here".
+                "available": kit.role_in_use(key),
+                "module": declared.description if declared else "",
+            }
+        )
     sections = [s for s in sections_for(request) if s.description]
     return render_backoffice(
         request,
         "backoffice/dashboard.html",
-        {"roles": role_labels, "sections": sections},
+        {"roles": roles, "sections": sections},
         section="dashboard",
     )
 

@@ -355,6 +355,12 @@ def role(key: str) -> Role | None:
     return _roles().get(key)
 
 
+def role_in_use(key: str) -> bool:
+    """Whether any installed module gives the role something to do (a permission besides
+    opening the back office). Roles of modules not built yet hold none."""
+    return any(key in p.roles for p in permissions())
+
+
 def role_choices() -> list[tuple[str, str]]:
     """Choices of ``StaffRole.role`` (a callable, so a module's role needs no migration)."""
     return [(r.key, r.label) for r in roles()]
