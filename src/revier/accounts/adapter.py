@@ -25,7 +25,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """No second password prompt right after logging in: a password (or second-factor)
-        login within the reauthentication window counts as a reauthentication."""
+        login within the reauthentication window counts as a reauthentication (ADR 0037)."""
         if not super().is_reauthentication_required(app=app, **kwargs):
             return False
         import time
@@ -41,7 +41,8 @@ class AccountAdapter(DefaultAccountAdapter):
         fresh = [
             r.get("at", 0)
             for r in get_authentication_records(request, user)
-            if r.get("method") in ("password", "mfa")
+            # Typed the password (or set it through the invitation's link) or the TOTP code.
+            if r.get("method") in ("password", "password_reset", "mfa")
         ]
         return not fresh or time.time() - max(fresh) >= app_settings.REAUTHENTICATION_TIMEOUT
 
