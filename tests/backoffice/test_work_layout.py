@@ -185,3 +185,16 @@ def test_choice_groups_are_fieldsets_and_dates_keep_iso_values_in_german():
     with translation.override("de"):
         html = Template("{{ form }}").render(Context({"form": bad}))
     assert 'value="7.12."' in html
+
+
+def test_the_roles_page_marks_roles_without_a_module(client, zeitz):
+    client.force_login(make_staff(zeitz, "administrator", "boss@zeitz.example"))
+    response = client.get(mu_url(zeitz, "backoffice:roles"))
+    assert response.status_code == 200
+    assert response.context["unavailable"] == {
+        "hub_manager",
+        "archivist",
+        "planner",
+        "funding_officer",
+    }
+    assert response.content.decode().count("module not available yet") == 4

@@ -92,6 +92,10 @@ def roles(request):
     return render_backoffice(
         request,
         "backoffice/roles.html",
-        {"roles": all_roles, "rows": rows},
+        {
+            "roles": all_roles,
+            "rows": rows,
+            "unavailable": {r.key for r in all_roles if not kit.role_in_use(r.key)},
+        },
         section="roles",
     )
