@@ -6,90 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("tenancy", "0001_initial"),
+        ('tenancy', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AuditLogEntry",
+            name='AuditLogEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time"),
-                ),
-                (
-                    "actor_email",
-                    models.EmailField(blank=True, max_length=254, verbose_name="actor e-mail"),
-                ),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("view", "viewed"),
-                            ("create", "created"),
-                            ("change", "changed"),
-                            ("delete", "deleted"),
-                            ("export", "exported"),
-                            ("denied", "access denied"),
-                        ],
-                        max_length=16,
-                        verbose_name="action",
-                    ),
-                ),
-                ("object_type", models.CharField(max_length=100, verbose_name="object type")),
-                (
-                    "object_id",
-                    models.CharField(blank=True, max_length=64, verbose_name="object id"),
-                ),
-                (
-                    "object_repr",
-                    models.CharField(blank=True, max_length=200, verbose_name="object"),
-                ),
-                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
-                (
-                    "ip_address",
-                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
-                ),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="actor",
-                    ),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        editable=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="tenancy.municipality",
-                        verbose_name="municipality",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
+                ('actor_email', models.EmailField(blank=True, max_length=254, verbose_name='actor e-mail')),
+                ('action', models.CharField(choices=[('view', 'viewed'), ('create', 'created'), ('change', 'changed'), ('delete', 'deleted'), ('export', 'exported'), ('denied', 'access denied')], max_length=16, verbose_name='action')),
+                ('object_type', models.CharField(max_length=100, verbose_name='object type')),
+                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
+                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='object')),
+                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
+                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
+                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                ('municipality', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.municipality', verbose_name='municipality')),
             ],
             options={
-                "verbose_name": "audit log entry",
-                "verbose_name_plural": "audit log entries",
-                "ordering": ["-created_at", "-id"],
-                "indexes": [
-                    models.Index(
-                        fields=["municipality", "-created_at"], name="core_audit_muni_time"
-                    )
-                ],
+                'verbose_name': 'audit log entry',
+                'verbose_name_plural': 'audit log entries',
+                'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['municipality', '-created_at'], name='core_audit_muni_time')],
             },
         ),
     ]

@@ -6,159 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("core", "0001_initial"),
-        ("tenancy", "0001_initial"),
+        ('core', '0001_initial'),
+        ('tenancy', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ImportRun",
+            name='ImportRun',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("importer", models.CharField(max_length=100, verbose_name="importer")),
-                (
-                    "source_name",
-                    models.CharField(blank=True, max_length=255, verbose_name="file name"),
-                ),
-                ("source", models.BinaryField(verbose_name="file")),
-                (
-                    "source_size",
-                    models.PositiveBigIntegerField(default=0, verbose_name="file size"),
-                ),
-                ("options", models.JSONField(blank=True, default=dict, verbose_name="options")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "queued"),
-                            ("running", "running"),
-                            ("succeeded", "succeeded"),
-                            ("partly_succeeded", "partly succeeded"),
-                            ("failed", "failed"),
-                        ],
-                        default="queued",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "total",
-                    models.PositiveIntegerField(
-                        blank=True, null=True, verbose_name="records in the file"
-                    ),
-                ),
-                (
-                    "processed",
-                    models.PositiveIntegerField(default=0, verbose_name="records processed"),
-                ),
-                ("created_count", models.PositiveIntegerField(default=0, verbose_name="created")),
-                ("changed_count", models.PositiveIntegerField(default=0, verbose_name="changed")),
-                (
-                    "unchanged_count",
-                    models.PositiveIntegerField(default=0, verbose_name="unchanged"),
-                ),
-                ("refused_count", models.PositiveIntegerField(default=0, verbose_name="refused")),
-                ("problem_count", models.PositiveIntegerField(default=0, verbose_name="problems")),
-                ("summary", models.CharField(blank=True, max_length=500, verbose_name="summary")),
-                (
-                    "result_url_name",
-                    models.CharField(blank=True, max_length=200, verbose_name="result page"),
-                ),
-                (
-                    "result_object_id",
-                    models.CharField(blank=True, max_length=64, verbose_name="result object"),
-                ),
-                (
-                    "started_by_email",
-                    models.EmailField(
-                        blank=True, max_length=254, verbose_name="started by (e-mail)"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created"),
-                ),
-                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
-                (
-                    "finished_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="tenancy.municipality",
-                        verbose_name="municipality",
-                    ),
-                ),
-                (
-                    "started_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="started by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('importer', models.CharField(max_length=100, verbose_name='importer')),
+                ('source_name', models.CharField(blank=True, max_length=255, verbose_name='file name')),
+                ('source', models.BinaryField(verbose_name='file')),
+                ('source_size', models.PositiveBigIntegerField(default=0, verbose_name='file size')),
+                ('options', models.JSONField(blank=True, default=dict, verbose_name='options')),
+                ('status', models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('succeeded', 'succeeded'), ('partly_succeeded', 'partly succeeded'), ('failed', 'failed')], default='queued', max_length=20, verbose_name='status')),
+                ('total', models.PositiveIntegerField(blank=True, null=True, verbose_name='records in the file')),
+                ('processed', models.PositiveIntegerField(default=0, verbose_name='records processed')),
+                ('created_count', models.PositiveIntegerField(default=0, verbose_name='created')),
+                ('changed_count', models.PositiveIntegerField(default=0, verbose_name='changed')),
+                ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='unchanged')),
+                ('refused_count', models.PositiveIntegerField(default=0, verbose_name='refused')),
+                ('problem_count', models.PositiveIntegerField(default=0, verbose_name='problems')),
+                ('summary', models.CharField(blank=True, max_length=500, verbose_name='summary')),
+                ('result_url_name', models.CharField(blank=True, max_length=200, verbose_name='result page')),
+                ('result_object_id', models.CharField(blank=True, max_length=64, verbose_name='result object')),
+                ('started_by_email', models.EmailField(blank=True, max_length=254, verbose_name='started by (e-mail)')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
+                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
+                ('municipality', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.municipality', verbose_name='municipality')),
+                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='started by')),
             ],
             options={
-                "verbose_name": "import run",
-                "verbose_name_plural": "import runs",
-                "ordering": ["-created_at", "-id"],
+                'verbose_name': 'import run',
+                'verbose_name_plural': 'import runs',
+                'ordering': ['-created_at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="ImportProblem",
+            name='ImportProblem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("position", models.PositiveIntegerField(verbose_name="position")),
-                ("location", models.CharField(blank=True, max_length=500, verbose_name="location")),
-                ("record_key", models.CharField(blank=True, max_length=200, verbose_name="record")),
-                ("message", models.TextField(verbose_name="message")),
-                (
-                    "run",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="problems",
-                        to="core.importrun",
-                        verbose_name="run",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveIntegerField(verbose_name='position')),
+                ('location', models.CharField(blank=True, max_length=500, verbose_name='location')),
+                ('record_key', models.CharField(blank=True, max_length=200, verbose_name='record')),
+                ('message', models.TextField(verbose_name='message')),
+                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='core.importrun', verbose_name='run')),
             ],
             options={
-                "verbose_name": "import problem",
-                "verbose_name_plural": "import problems",
-                "ordering": ["run", "position"],
+                'verbose_name': 'import problem',
+                'verbose_name_plural': 'import problems',
+                'ordering': ['run', 'position'],
             },
         ),
         migrations.AddIndex(
-            model_name="importrun",
-            index=models.Index(
-                fields=["municipality", "importer", "-created_at"], name="core_import_run"
-            ),
+            model_name='importrun',
+            index=models.Index(fields=['municipality', 'importer', '-created_at'], name='core_import_run'),
         ),
         migrations.AddConstraint(
-            model_name="importproblem",
-            constraint=models.UniqueConstraint(
-                fields=("run", "position"), name="core_import_problem_pos"
-            ),
+            model_name='importproblem',
+            constraint=models.UniqueConstraint(fields=('run', 'position'), name='core_import_problem_pos'),
         ),
     ]
