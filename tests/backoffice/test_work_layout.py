@@ -83,7 +83,7 @@ def test_every_declared_message_renders_with_the_parameters_its_callers_give():
 
 def test_the_migration_maps_old_english_summaries_to_codes():
     migration = importlib.import_module(
-        "revier.core.migrations.0005_audit_event_codes_from_summaries"
+        "revier.core.migrations.0006_audit_event_codes_from_summaries"
     )
     code_for = migration.code_for
     assert code_for("cases.Case", "status received -> in_progress (bulk)") == (

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from revier.core.audit import audit_log
+from revier.core.pagecache import public_content_changed
 from revier.news.models import NewsItem
 
 PERMISSION = "news.manage_news"
@@ -70,6 +71,8 @@ def _audit(
         event=event,
         params=params,
     )
+    # Every recorded change of a news item may change the public pages (ADR 0033).
+    public_content_changed(item.municipality)
 
 
 @transaction.atomic

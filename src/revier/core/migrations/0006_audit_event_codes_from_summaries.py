@@ -77,6 +77,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0004_audit_event_codes")]
+    dependencies = [("core", "0005_audit_event_codes")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]
