@@ -68,6 +68,29 @@ class AccountAdapter(DefaultAccountAdapter):
             language=translation.get_language() or "",
         )
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """No second password prompt right after logging in: a password (or second-factor)
+        login within the reauthentication window counts as a reauthentication (ADR 0037)."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        import time
+
+        from allauth.account import app_settings
+        from allauth.account.internal.flows.login import get_authentication_records
+        from allauth.core import context
+
+        request = context.request
+        user = getattr(request, "user", None)
+        if request is None or user is None or not user.is_authenticated:
+            return True
+        fresh = [
+            r.get("at", 0)
+            for r in get_authentication_records(request, user)
+            # Typed the password (or set it through the invitation's link) or the TOTP code.
+            if r.get("method") in ("password", "password_reset", "mfa")
+        ]
+        return not fresh or time.time() - max(fresh) >= app_settings.REAUTHENTICATION_TIMEOUT
+
     def post_login(self, request, user, **kwargs):
         # Runs once the login is complete (after e-mail verification and TOTP stages), for
         # password and provider logins alike: each sets the level of the new session.

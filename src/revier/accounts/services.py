@@ -94,6 +94,8 @@ def staff_role_grant(
             action="change",
             obj=user,
             summary=f"granted role {role}",
+            event="accounts.role_granted",
+            params={"role": role},
             context=context,
         )
     return staff_role
@@ -119,6 +121,8 @@ def staff_role_revoke(
             action="change",
             obj=user,
             summary=f"revoked role {role}",
+            event="accounts.role_revoked",
+            params={"role": role},
             context=context,
         )
 
@@ -174,6 +178,7 @@ def staff_invite(
             action="create",
             obj=user,
             summary="invited as staff",
+            event="accounts.staff_invited",
             context=context,
         )
     elif StaffRole.objects.filter(user=user).exists():

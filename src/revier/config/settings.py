@@ -308,6 +308,8 @@ REVIER_ALTCHA_EXPIRES = 3600
 REVIER_TIMELOCK_SECONDS = int(os.environ.get("REVIER_TIMELOCK_SECONDS", "10"))
 REVIER_TIMELOCK_MAX_AGE = 2 * 3600
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The TOTP secret stays the same across reloads of the set-up page (ADR 0037).
+MFA_FORMS = {"activate_totp": "revier.accounts.mfa.StableActivateTOTPForm"}
 MFA_TOTP_ISSUER = "Revier"
 
 # Login through an identity provider by OpenID Connect (BundID through a broker, ADR 0009).

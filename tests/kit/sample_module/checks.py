@@ -86,3 +86,20 @@ def test_metric_source_is_scraped(client, settings):
     response = client.get("/metrics", headers={"Authorization": "Bearer " + "t" * 32})
     assert response.status_code == 200
     assert "revier_sample_things 3.0" in response.content.decode()
+
+
+def test_audit_event_is_shown_from_the_declaration(town):
+    from django_scopes import scope
+
+    from revier.core.audit import audit_log
+
+    with scope(municipality=town):
+        entry = audit_log(
+            municipality=town,
+            actor=None,
+            action="view",
+            object_type="x",
+            event="samples.looked",
+            params={"name": "one"},
+        )
+    assert entry.event == "samples.looked" and entry.message == "Looked at sample one"
