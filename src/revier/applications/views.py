@@ -18,6 +18,7 @@ from revier.accounts.middleware import allow_provider_forms, provider_origins
 from revier.accounts.models import TrustLevel
 from revier.applications import answers, selectors, services
 from revier.applications.models import Application
+from revier.forms import personal
 from revier.forms.schema import json_schema, validate_answers
 from revier.forms.selectors import form_version_published_for, form_version_tree
 from revier.payments import selectors as payment_selectors
@@ -183,7 +184,9 @@ def application_step(request, reference: str, index: int):
                 return redirect("applications:check", reference)
             return redirect("applications:step", reference, index + 1)
     uploads = selectors.uploads_by_path(application)
-    items = answers.step_page(step, application.raw or {}, errors, uploads)
+    items = answers.set_autocomplete(
+        answers.step_page(step, application.raw or {}, errors, uploads), personal.purposes(tree)
+    )
     return render(
         request,
         "applications/step.html",
@@ -193,9 +196,10 @@ def application_step(request, reference: str, index: int):
             "items": items,
             "index": index,
             "total": len(tree),
+            # The error summary in the order of the page, one entry per field.
             "errors": [
-                {"id": answers.html_id(path), "messages": messages_}
-                for path, messages_ in errors.items()
+                {"id": answers.html_id(path), "messages": errors[path]}
+                for path in _page_order(step, application.raw or {}, errors)
             ],
             "from_check": from_check,
             "has_files": any(
@@ -205,6 +209,11 @@ def application_step(request, reference: str, index: int):
         },
         status=400 if errors else 200,
     )
+
+
+def _page_order(step: dict, raw: dict, errors: dict) -> list[str]:
+    order = {path: i for i, (_f, path) in enumerate(answers.step_fields(step, raw))}
+    return sorted(errors, key=lambda path: (order.get(path, len(order)), path))
 
 
 @module_required(MODULE)
