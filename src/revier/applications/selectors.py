@@ -29,6 +29,23 @@ def application_for(*, reference: str, user, session) -> Application | None:
     return None
 
 
+def start_urls(leikas: list[str]) -> dict[str, str]:
+    """``{LeiKa key: start address}`` of the keys with a published form in the active
+    municipality (the kit's ``OnlineApplication`` of this module); one query."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from revier.forms.models import FormVersion
+
+    keys = FormVersion.objects.filter(
+        status=FormVersion.Status.PUBLISHED, form__leika__in=list(leikas)
+    ).values_list("form__leika", flat=True)
+    return {
+        leika: reverse("applications:start", args=[leika], urlconf=settings.MUNICIPALITY_URLCONF)
+        for leika in keys
+    }
+
+
 def application_by_token(*, token: str) -> Application | None:
     if not token:
         return None

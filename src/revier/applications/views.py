@@ -71,7 +71,7 @@ def application_list(request):
 def application_start(request, leika: str):
     local = local_service_get(leika=leika)
     version = form_version_published_for(leika=leika)
-    if local is None or version is None:
+    if local is None or version is None or not local.online:
         raise Http404(_("This service cannot be applied for online here."))
     # The level of this session counts, not the stored one: a password login after an eID
     # login is no eID login (ADR 0009).

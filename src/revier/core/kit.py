@@ -209,6 +209,22 @@ class SearchSourceRef:
 
 
 @dataclass(frozen=True)
+class OnlineApplication:
+    """A way to apply online that a module offers for catalogue services (LeiKa keys).
+
+    ``urls``: dotted path of ``f(leikas: list[str]) -> dict[str, str]``, called inside the
+    active municipality's scope, giving the address where one applies for each key it serves
+    (one query for all keys). The catalogue calls every provider through
+    :func:`online_application_urls`, so it shows "available online" only where a way to apply
+    really exists (ADR 0038), without importing the module that provides it.
+    """
+
+    key: str
+    urls: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Contributions:
     roles: Iterable[Role] = ()
     permissions: Iterable[Permission] = ()
@@ -224,6 +240,7 @@ class Contributions:
     home_blocks: Iterable[HomeBlock] = ()
     urls: Iterable[UrlMount] = ()
     search_sources: Iterable[SearchSourceRef] = ()
+    online_applications: Iterable[OnlineApplication] = ()
 
 
 # --- the registries ---------------------------------------------------------------------------
@@ -244,6 +261,7 @@ _KEYS = {
     "home_blocks": "key",
     "urls": None,  # several mounts may share a prefix
     "search_sources": "key",
+    "online_applications": "key",
 }
 # kind -> list of (app label, item), in registration (INSTALLED_APPS) order
 _registry: dict[str, list[tuple[str, Any]]] = {kind: [] for kind in KINDS}
@@ -441,6 +459,25 @@ def home_blocks() -> list[HomeBlock]:
     indexed = list(enumerate(items("home_blocks")))
     indexed.sort(key=lambda pair: (pair[1].order, pair[0]))
     return [b for _i, b in indexed]
+
+
+def online_applications() -> list[OnlineApplication]:
+    indexed = list(enumerate(items("online_applications")))
+    indexed.sort(key=lambda pair: (pair[1].order, pair[0]))
+    return [a for _i, a in indexed]
+
+
+def online_application_urls(leikas) -> dict[str, str]:
+    """``{LeiKa key: address to apply online}`` in the active municipality, from every
+    :class:`OnlineApplication` provider (the first by ``order`` wins for a key)."""
+    leikas = [key for key in dict.fromkeys(leikas) if key]
+    found: dict[str, str] = {}
+    if not leikas:
+        return found
+    for provider in online_applications():
+        for leika, url in resolve(provider.urls)(leikas).items():
+            found.setdefault(leika, url)
+    return found
 
 
 def url_mounts(site: str) -> list[UrlMount]:

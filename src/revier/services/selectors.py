@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, QuerySet
 
+from revier.core import kit
 from revier.services import search
 from revier.services.models import LifeSituation, LocalService, Office, Service
 
@@ -77,7 +78,19 @@ def service_search(
     if municipality is not None:
         for service in services:
             service.local = service.local_overlay[0] if service.local_overlay else None
+        with_ways_to_apply([s.local for s in services if s.local is not None])
     return services
+
+
+def with_ways_to_apply(locals_: list[LocalService]) -> list[LocalService]:
+    """Set ``start_url`` on each offer the municipality takes online applications for, where a
+    module really provides a way to apply (``kit.online_application_urls``: one query per
+    provider for all of them)."""
+    wanted = [local.service.leika for local in locals_ if local.online]
+    urls = kit.online_application_urls(wanted) if wanted else {}
+    for local in locals_:
+        local.start_url = urls.get(local.service.leika, "") if local.online else ""
+    return locals_
 
 
 def life_situations_in_use() -> QuerySet[LifeSituation]:
@@ -86,11 +99,14 @@ def life_situations_in_use() -> QuerySet[LifeSituation]:
 
 def local_service_get(*, leika: str) -> LocalService | None:
     """The active municipality's offer of a service (scoped manager: needs a scope)."""
-    return (
+    local = (
         LocalService.objects.filter(service__leika=leika, active=True)
         .select_related("service", "office")
         .first()
     )
+    if local is not None:
+        with_ways_to_apply([local])
+    return local
 
 
 def local_services_all() -> QuerySet[LocalService]:

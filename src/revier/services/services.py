@@ -272,6 +272,9 @@ def local_service_set(
     online: bool = False,
     active: bool = True,
     min_trust_level: str | None = None,
+    online_url: str | None = None,
+    authority: str | None = None,
+    authority_url: str | None = None,
 ) -> LocalService:
     """Offer ``service`` in ``municipality`` (or update how it is offered).
     ``min_trust_level`` None keeps the current requirement."""
@@ -288,6 +291,14 @@ def local_service_set(
     local.active = active
     if min_trust_level is not None:
         local.min_trust_level = min_trust_level
+    # None keeps what is there (callers that predate these fields).
+    for name, value in (
+        ("online_url", online_url),
+        ("authority", authority),
+        ("authority_url", authority_url),
+    ):
+        if value is not None:
+            setattr(local, name, value.strip())
     local.full_clean(exclude=["service"])
     local.save()
     return local

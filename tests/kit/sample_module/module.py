@@ -7,6 +7,7 @@ from revier.core.kit import (
     HomeBlock,
     Module,
     NotificationEvent,
+    OnlineApplication,
     PeriodicTask,
     Permission,
     PersonalDataProvider,
@@ -70,6 +71,9 @@ def contributions() -> Contributions:
             )
         ],
         search_sources=[SearchSourceRef("samples", "tests.kit.sample_module.search.SOURCE")],
+        online_applications=[
+            OnlineApplication("samples", "tests.kit.sample_module.views.apply_urls", order=200)
+        ],
         urls=[
             UrlMount("beispiele/", "tests.kit.sample_module.urls"),
             UrlMount("backoffice/beispiele/", "tests.kit.sample_module.urls_backoffice"),

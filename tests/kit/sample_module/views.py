@@ -31,3 +31,8 @@ def home_block(request) -> dict:
 def demo() -> dict:
     DEMO_RUNS.append("samples")
     return {}
+
+
+def apply_urls(leikas):
+    """The sample module's way to apply online: one made-up service."""
+    return {leika: "/beispiele/antrag/" for leika in leikas if leika == "99999999999999"}
