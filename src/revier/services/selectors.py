@@ -1,7 +1,8 @@
 from django.db.models import Prefetch, QuerySet
+from django.utils import translation
 
 from revier.core import kit
-from revier.services import search
+from revier.services import english, search
 from revier.services.models import LifeSituation, LocalService, Office, Service
 
 
@@ -67,6 +68,8 @@ def service_search(
         )
     qs = qs.prefetch_related("life_situations").defer("search_vector")
 
+    if q and (translation.get_language() or "").startswith("en"):
+        q = english.to_german(q)  # the catalogue is German (ADR 0039)
     query = search.parse(q) if q and q.strip() else None
     if query is not None:
         scores = search.candidates(query)
@@ -115,3 +118,42 @@ def local_services_all() -> QuerySet[LocalService]:
 
 def offices_all() -> QuerySet[Office]:
     return Office.objects.order_by("name", "id")
+
+
+# Services people need most often at a town hall, in this order (the Bürgerbüro's everyday
+# business); the home page shows those the municipality offers. A maintained list rather than
+# counts of applications: most of them are still done at the counter.
+COMMON_SERVICES = (
+    "99115005104000",  # Wohnsitz Anmeldung
+    "99008001012000",  # Personalausweis beantragen
+    "99085001012000",  # Reisepass beantragen
+    "99115003012000",  # Meldebescheinigung
+    "99102013104000",  # Hundesteuer Anmeldung
+    "99050012104000",  # Gewerbeanzeige Anmeldung
+    "99049001001000",  # Führungszeugnis beantragen
+    "99027002012000",  # Geburtsurkunde beantragen
+)
+
+
+def home_block(request) -> dict:
+    """The services block of the municipality's home page: search, common services (with their
+    way to apply), Lebenslagen. A fixed number of queries whatever the catalogue's size."""
+    municipality = request.municipality
+    common = {
+        local.service.leika: local
+        for local in LocalService.objects.filter(
+            service__leika__in=COMMON_SERVICES, active=True
+        ).select_related("service")
+    }
+    ordered = [common[key] for key in COMMON_SERVICES if key in common]
+    with_ways_to_apply(ordered)
+    situations = list(
+        LifeSituation.objects.filter(
+            kind=LifeSituation.Kind.LEBENSLAGE,
+            services__local_services__municipality=municipality,
+            services__local_services__active=True,
+        )
+        .distinct()
+        .order_by("name")[:12]
+    )
+    return {"common": ordered, "life_situations": situations}
