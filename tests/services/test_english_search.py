@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    from revier.services.demo import load
+    from revier.core.demo import load_demo
 
-    load()  # the demo municipalities with the catalogue and their offer
+    load_demo()
 
 
 def _client(language: str) -> Client:
