@@ -252,6 +252,8 @@ ELSEWHERE = {
         ),
     ],
 }
+# Open without an account (no proof of identity needed); the rest need the Zeitz account.
+WITHOUT_ACCOUNT = {"zeitz": {"99102013104000", "99115004001001"}}
 # Services the town takes at the counter that can also be applied for online elsewhere.
 ONLINE_ELSEWHERE = {
     # The Bundesamt für Justiz's own online application (with the Online-Ausweis).
@@ -293,6 +295,7 @@ def load_demo_catalogue(municipalities: dict) -> dict[str, int]:
                     local_fees=fees,
                     online=online,
                     online_url=ONLINE_ELSEWHERE.get(slug, {}).get(leika, ""),
+                    without_account=leika in WITHOUT_ACCOUNT.get(slug, set()),
                 )
             for leika, authority, website, online_url in ELSEWHERE.get(slug, []):
                 local_service_set(

@@ -76,6 +76,15 @@ class LocalServiceForm(forms.Form):
             "at least this level. Applications by API token are then refused."
         ),
     )
+    without_account = forms.BooleanField(
+        label=_("Residents may apply without an account"),
+        required=False,
+        widget=KernCheckboxInput,
+        help_text=_(
+            "Only where no proof of identity is needed. They get the reference number and a "
+            "private link to follow the application."
+        ),
+    )
     active = forms.BooleanField(
         label=_("Offered (shown to residents)"),
         required=False,
@@ -104,6 +113,7 @@ class LocalServiceAddForm(LocalServiceForm):
         "online",
         "online_url",
         "min_trust_level",
+        "without_account",
         "active",
     ]
 

@@ -231,6 +231,10 @@ class LocalService(TenantOwnedModel):
         blank=True,
         default="",
     )
+    # Open Forms' "no login needed": where the law asks no proof of identity (a dog tax
+    # registration, a simple Melderegisterauskunft), residents may apply without an account and
+    # follow the application by a private link. Only without a minimum trust level.
+    without_account = models.BooleanField(_("may be applied for without an account"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -254,6 +258,10 @@ class LocalService(TenantOwnedModel):
     def available_online(self) -> bool:
         """Residents can really apply online: a form here or an online service elsewhere."""
         return bool(self.start_url or self.online_url)
+
+    @property
+    def open_without_account(self) -> bool:
+        return self.without_account and not self.min_trust_level
 
     @property
     def elsewhere(self) -> bool:

@@ -66,6 +66,7 @@ def local_service_add(request):
             online_url=data["online_url"],
             authority=data["authority"],
             authority_url=data["authority_url"],
+            without_account=data["without_account"],
         ),
         success=lambda _local: (
             _("%(name)s is now offered.") % {"name": form.cleaned_data["service"].name}
@@ -95,6 +96,7 @@ def local_service_edit(request, pk: int):
             "online_url": local.online_url,
             "authority": local.authority,
             "authority_url": local.authority_url,
+            "without_account": local.without_account,
             "min_trust_level": local.min_trust_level,
             "active": local.active,
         },
