@@ -83,9 +83,9 @@ def test_api_validation_errors_by_path(zeitz, dog_form, resident):
     errors = response.json()["errors"]
     # Every problem in one answer, each at its place.
     assert errors == {
-        "G60000086/F60000227": ["This field is required."],
-        "G60000086/F60000229": ["Enter a valid date (YYYY-MM-DD)."],
-        FILE_KEY: ["The file must be of type PDF, JPEG, PNG."],
+        "G60000086/F60000227": ["Enter your family name"],
+        "G60000086/F60000229": ["The date of birth must be a real date, for example 17.05.1980"],
+        FILE_KEY: ["The file must be a PDF, JPEG or PNG"],
     }
     with scopes_disabled():
         assert not Application.objects.exists()  # nothing half-stored

@@ -89,7 +89,7 @@ def test_multipart_refusals_name_the_part(zeitz, dog_form, resident):
     wrong_type = api.post(
         URL, _body(version, content=b"just text, no PDF", name="x.pdf"), format="multipart"
     )
-    assert _problem(wrong_type) == {FILE_KEY: ["The file must be of type PDF, JPEG, PNG."]}
+    assert _problem(wrong_type) == {FILE_KEY: ["The file must be a PDF, JPEG or PNG"]}
 
     bad_json = api.post(URL, {"form": str(version.pk), "data": "{not json"}, format="multipart")
     assert _problem(bad_json) == {"data": ["Invalid JSON."]}
@@ -97,7 +97,7 @@ def test_multipart_refusals_name_the_part(zeitz, dog_form, resident):
     missing_file = api.post(
         URL, {"form": str(version.pk), "data": json.dumps(ANSWERS)}, format="multipart"
     )
-    assert _problem(missing_file) == {FILE_KEY: ["This field is required."]}
+    assert _problem(missing_file) == {FILE_KEY: ["Upload “Nachweis Haftpflicht”"]}
     with scope(municipality=zeitz):
         assert not Application.objects.exists()
         assert not Upload.objects.exists()
@@ -109,7 +109,7 @@ def test_multipart_file_over_the_size_limit_is_refused_at_its_part(zeitz, dog_fo
     too_large = PDF + b"y" * (limit + 1 - len(PDF))  # a real PDF start, one byte too many
     api = _api(resident)
     response = api.post(URL, _body(dog_form["version"], content=too_large), format="multipart")
-    assert _problem(response) == {FILE_KEY: ["The file is larger than 10.0\xa0MB."]}
+    assert _problem(response) == {FILE_KEY: ["The file must be 10.0\xa0MB or smaller"]}
 
     german = api.post(
         URL,
@@ -118,7 +118,7 @@ def test_multipart_file_over_the_size_limit_is_refused_at_its_part(zeitz, dog_fo
         HTTP_ACCEPT_LANGUAGE="de",
     )
     assert german.status_code == 400
-    assert german.json()["errors"] == {FILE_KEY: ["Die Datei ist größer als 10,0\xa0MB."]}
+    assert german.json()["errors"] == {FILE_KEY: ["Die Datei darf höchstens 10,0\xa0MB groß sein"]}
     with scopes_disabled():
         assert not Application.objects.exists()
         assert not Upload.objects.exists()

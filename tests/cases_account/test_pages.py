@@ -144,8 +144,8 @@ def test_reply_with_file_answers_the_request_and_resumes_work(client, delivered,
 @pytest.mark.parametrize(
     ("name", "content", "error"),
     [
-        ("gross.pdf", PDF + b"y" * 2000, "larger than"),
-        ("bild.gif", b"GIF89a" + b"0" * 50, "must be of type"),
+        ("gross.pdf", PDF + b"y" * 2000, "or smaller"),
+        ("bild.gif", b"GIF89a" + b"0" * 50, "must be a PDF"),
     ],
 )
 def test_refused_file_keeps_the_text_and_stores_nothing(

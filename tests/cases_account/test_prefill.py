@@ -62,10 +62,19 @@ def test_dog_tax_form_gets_the_names_only(zeitz, person):
         tree = form_version_tree(version)
         values = prefill_answers(tree=tree, user=person)
         fields = prefill_fields(version=version, user=person)
-    # F60000228 (Vorname, 0:3) gets its first entry; F60000229 (here a date) stays empty.
-    assert values == {"G60000086/F60000227": "Schmidt", "G60000086/F60000228/0": "Anna"}
+    # F60000228 (Vorname, 0:3) gets its first entry; F60000229 is not mapped by its id, but its
+    # label says "Geburtsdatum" (a date), so the birth date goes there (revier.forms.personal).
+    assert values == {
+        "G60000086/F60000227": "Schmidt",
+        "G60000086/F60000228/0": "Anna",
+        "G60000086/F60000229": "1980-05-17",
+    }
     assert fields["raw"] == {"values": values, "counts": {}}
-    assert fields["data"]["G60000086"] == {"F60000227": "Schmidt", "F60000228": ["Anna"]}
+    assert fields["data"]["G60000086"] == {
+        "F60000227": "Schmidt",
+        "F60000228": ["Anna"],
+        "F60000229": "1980-05-17",
+    }
 
 
 def test_waffenbesitzkarte_export_gets_names_and_birth_date(zeitz, person):

@@ -172,8 +172,8 @@ def test_builder_makes_a_simple_form(staff_client, zeitz):
         assert schema["properties"]["feld_2"]["enum"] == ["Möbel", "Holz"]
         assert validate_answers(version, {"feld_1": "Hauptstr. 1", "feld_2": "Holz"}) == {}
         assert validate_answers(version, {"feld_2": "Glas"}) == {
-            "feld_1": ["This field is required."],
-            "feld_2": ["Choose one of the offered values."],
+            "feld_1": ["Enter “Straße”"],
+            "feld_2": ["Select one of the offered answers for “Art”"],
         }
 
 

@@ -51,7 +51,7 @@ def test_loaded_values_become_choices_and_an_enum(zeitz):
         assert schema["properties"]["F123"]["enum"] == ["01", "02"]
         assert validate_answers(version, {"F123": "02"}) == {}
         assert validate_answers(version, {"F123": "03"}) == {
-            "F123": ["Choose one of the offered values."]
+            "F123": ["Select one of the offered answers for “Hinweis”"]
         }
 
 

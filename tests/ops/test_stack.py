@@ -289,7 +289,7 @@ def test_both_web_processes_serve_pages_api_and_probes(stack):
 
         home = browser.get("/zeitz/")
         assert home.status_code == 200
-        assert "Digital Hub Zeitz öffnet für Gründerinnen und Gründer" in home.text
+        assert "Hundesteuer, Urkunden und Meldebescheinigung jetzt online" in home.text
         assert home.headers["Strict-Transport-Security"].startswith("max-age=")
 
         css = browser.get(re.search(r'href="(/static/[^"]+\.css)"', home.text).group(1))

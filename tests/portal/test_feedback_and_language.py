@@ -114,7 +114,10 @@ def test_language_switch(client, settings, zeitz, language):
     page = client.get("/zeitz/impressum/")
     html = page.content.decode()
     assert f'<html lang="{language}"' in html
-    assert f'<option value="{language}" lang="{language}" selected>' in html
+    # The switch offers the other language (a toggle button, no select to open).
+    other = "de" if language == "en" else "en"
+    assert f'name="language" value="{other}" lang="{other}"' in html
+    assert f'name="language" value="{language}"' not in html
     assert page.context["LANGUAGE_CODE"] == language
 
 
@@ -123,7 +126,7 @@ def test_german_is_the_default_language(client, settings, zeitz):
     settings.LANGUAGE_CODE = "de"
     html = client.get("/zeitz/").content.decode()
     assert '<html lang="de"' in html
-    assert '<option value="de" lang="de" selected>' in html
+    assert 'name="language" value="en" lang="en"' in html
 
 
 @pytest.mark.django_db

@@ -108,8 +108,8 @@ def test_municipality_home_shows_modules_news_and_contact(client, zeitz_full, pu
     assert response.status_code == 200
     html = response.content.decode()
     text = html_text(response)
-    assert "Welcome to the online services of Stadt Zeitz" in text
-    # The news module as a card and in the main navigation.
+    assert "<h1" in html and "Stadt Zeitz</h1>" in html
+    # The news module in the list of the site's parts and in the main navigation.
     assert html.count('href="/zeitz/aktuelles/"') >= 2
     assert "Announcements and news from the town hall." in text
     # The three newest items, newest first.
@@ -403,3 +403,57 @@ def test_server_error_on_a_municipality_page_keeps_its_layout(client, zeitz, mon
     assert response.status_code == 500
     assert "Something went wrong" in html_text(response)
     assert 'href="/zeitz/brand.css' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_starts_with_the_task_and_its_queries_do_not_grow(
+    client, zeitz_full, publish_news, django_assert_max_num_queries
+):
+    """Issue 12: the search first, then the common services, the Lebenslagen, then the news;
+    the number of queries stays the same with more services, news and life situations."""
+    from django_scopes import scope
+
+    from revier.core.pagecache import public_content_changed
+    from revier.services.models import LifeSituation, Service
+    from revier.services.services import local_service_set
+
+    zeitz_full.enabled_modules = ["news", "services"]
+    zeitz_full.save()
+    publish_news(zeitz_full, 2)
+
+    def offer(count: int) -> None:
+        with scope(municipality=zeitz_full):
+            for n in range(count):
+                service, _created = Service.objects.get_or_create(
+                    leika=f"99000000{n:06d}", defaults={"name": f"Leistung {n}"}
+                )
+                situation, _created = LifeSituation.objects.get_or_create(
+                    slug=f"lage-{n}", defaults={"name": f"Lage {n}", "kind": "lebenslage"}
+                )
+                service.life_situations.add(situation)
+                local_service_set(municipality=zeitz_full, service=service, actor=None)
+
+    offer(2)
+    with scope(municipality=zeitz_full):
+        anmeldung, _created = Service.objects.get_or_create(
+            leika="99115005104000", defaults={"name": "Wohnsitz Anmeldung"}
+        )
+        local_service_set(municipality=zeitz_full, service=anmeldung, actor=None)
+    client.get("/zeitz/")  # warms the caches
+    public_content_changed(zeitz_full)  # measure a rendered page, not the page cache's copy
+    with django_assert_max_num_queries(20) as few:
+        html = client.get("/zeitz/").content.decode()
+    main = html.split('<main id="main"', 1)[1]
+    search = main.index('id="home-q"')
+    common = main.index('id="common-heading"')
+    situations = main.index('id="situations-heading"')
+    news = main.index('id="news-heading"')
+    assert main.index("<h1") < search < common < situations < news
+    assert 'href="/zeitz/leistungen/99115005104000/"' in main
+    assert 'action="/zeitz/leistungen/"' in main
+    assert 'href="/zeitz/leistungen/?lebenslage=lage-1"' in main
+    offer(30)
+    publish_news(zeitz_full, 6, prefix="Mehr")
+    public_content_changed(zeitz_full)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/zeitz/")

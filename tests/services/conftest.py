@@ -22,7 +22,8 @@ def catalogue(db):
 
 @pytest.fixture
 def offer(zeitz, naumburg, catalogue):
-    """Zeitz offers three services (two online), Naumburg one."""
+    """Zeitz offers three services (two switched online, one with a published form), Naumburg
+    one."""
     from revier.services.services import local_service_set, office_create
 
     zeitz.enabled_modules = ["news", "services"]
@@ -54,6 +55,23 @@ def offer(zeitz, naumburg, catalogue):
                 online=online,
                 local_fees="12,00 EUR" if leika == "99000000000004" else "",
             )
+        # Honest catalogue (ADR 0038): "online" needs a way to apply. The dog tax gets a
+        # published form; 99000000000002 is switched online but has none, so it is not.
+        from revier.forms.services import (
+            form_create,
+            form_field_add,
+            form_step_add,
+            form_version_publish,
+        )
+
+        version = form_create(
+            municipality=zeitz, leika="99000000000004", title="Hundesteuer", actor=None
+        )
+        step = form_step_add(version=version, title="Ihr Hund", actor=None)
+        form_field_add(
+            version=version, step=step, label="Rasse", datatype="text", required=True, actor=None
+        )
+        form_version_publish(version=version, actor=None)
     with scope(municipality=naumburg):
         local_service_set(municipality=naumburg, service=catalogue["99000000000006"], actor=None)
     return {"office": office}

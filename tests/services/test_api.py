@@ -76,7 +76,12 @@ def test_municipality_offer_with_office_and_online_flag(client, offer):
         "phone": "03441 83-0",
         "email": "buergerbuero@zeitz.example",
     }
+    assert hund["apply_url"] == "http://testserver/zeitz/antrag/neu/99000000000004/"
+    assert hund["authority"] == ""
     assert body["results"][1]["online"] is False
+    # Switched online, but no form and no online service elsewhere: not online (ADR 0038).
+    assert body["results"][2]["online"] is False
+    assert body["results"][2]["apply_url"] == ""
     naumburg = client.get("/api/v1/naumburg/services/", {"q": "Pass"}).json()
     assert [r["leika"] for r in naumburg["results"]] == ["99000000000006"]
     assert naumburg["results"][0]["office"] is None
@@ -124,5 +129,6 @@ def test_query_counts_do_not_grow_with_the_data(client, offer, zeitz):
     # Candidates, services, their life situations.
     assert queries("/api/v1/services/", {"q": "Anmeldung"}) == search_few == 3
     assert client.get("/api/v1/zeitz/services/").json()["count"] == 33
-    # Services, their overlays with offices, their life situations (municipality: cached).
-    assert queries("/api/v1/zeitz/services/", {}) == list_few == 3
+    # Services, their overlays with offices, their life situations (municipality: cached), the
+    # published forms (the ways to apply, ADR 0038) and the municipality's domains (apply_url).
+    assert queries("/api/v1/zeitz/services/", {}) == list_few == 5

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django_scopes import scope
 
-from revier.services.demo import CATALOGUE, OFFER, OFFICES, load_demo_catalogue
+from revier.services.demo import CATALOGUE, ELSEWHERE, OFFER, OFFICES, load_demo_catalogue
 from revier.services.importers import read_file
 from revier.services.models import LEIKA_RE, LocalService, Office, Service, Themenfeld
 from revier.services.selectors import service_search
@@ -100,7 +100,8 @@ def test_demo_loads_the_whole_catalogue_and_offers_idempotently(towns):
     for slug, municipality in towns.items():
         with scope(municipality=municipality):
             offered = set(LocalService.objects.values_list("service__leika", flat=True))
-            assert offered == {leika for leika, *_ in OFFER[slug]}
+            elsewhere = {leika for leika, *_ in ELSEWHERE.get(slug, [])}
+            assert offered == {leika for leika, *_ in OFFER[slug]} | elsewhere
             assert Office.objects.count() == len(OFFICES[slug])
     with scope(municipality=towns["elsteraue"]):
         assert LocalService.objects.filter(service__leika="99115005104000").exists()

@@ -409,3 +409,17 @@ def step_summary(step: dict, data: dict) -> list[dict]:
     for child in step["children"]:
         rows += summary_rows(child, data.get(child["key"]))
     return rows
+
+
+def set_autocomplete(items: list[dict], purposes: dict[str, str]) -> list[dict]:
+    """Give each field item of a page its ``autocomplete`` token (WCAG 1.3.5), from
+    ``revier.forms.personal.purposes`` of the whole form."""
+    from revier.forms.personal import generic_path
+
+    for item in items:
+        if item["type"] == "field":
+            item["autocomplete"] = purposes.get(generic_path(item["path"]), "")
+        for key in ("children", "items"):
+            if item.get(key):
+                set_autocomplete(item[key], purposes)
+    return items

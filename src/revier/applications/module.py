@@ -6,6 +6,7 @@ from revier.core.kit import (
     BackofficeSection,
     Contributions,
     DemoStep,
+    OnlineApplication,
     PeriodicTask,
     Permission,
     PersonalDataProvider,
@@ -95,6 +96,10 @@ def contributions() -> Contributions:
                 pdf_template="applications/personal_data_pdf.html",
                 order=20,
             ),
+        ],
+        # The catalogue's "available online": where a published form is there to fill in.
+        online_applications=[
+            OnlineApplication("applications.forms", "revier.applications.selectors.start_urls")
         ],
         urls=[
             UrlMount("", "revier.applications.urls_api", site="api"),

@@ -1,8 +1,11 @@
-"""Pre-filling a new application from the person's profile, where the FIM field allows it.
+"""Pre-filling a new application from the person's account, where the FIM field allows it.
 
-Only FIM Datenfelder whose meaning is verified are mapped, each checked against a file we
-have (``/work/shared/data/fim``, see tests/cases_account/test_prefill.py, which prints and
-asserts the names):
+Which field asks for what is decided by :mod:`revier.forms.personal` (the same purposes give
+the fields their ``autocomplete`` tokens): verified FIM ids first, then the field's label
+("Familienname", "Vorname", "Geburtsdatum", "Straße und Hausnummer", "Postleitzahl", "Ort",
+"E-Mail-Adresse", "Telefonnummer"). The ids checked against the files we have
+(``/work/shared/data/fim``, see tests/cases_account/test_prefill.py, which prints and asserts the
+names):
 
 - ``F60000227`` Familienname (xdf2-fixtures/simple.xml; the repository's dog-tax form)
 - ``F60000228`` Vorname(n) (the repository's dog-tax form; what ``cases.services`` reads as
@@ -10,18 +13,16 @@ asserts the names):
 - ``F00000013`` Familienname, ``F00000045`` Vorname, ``F00000066`` Geburtsdatum (date)
   (S00000036-Waffenbesitzkarte-xdf1.xml, a FIM portal export)
 
-Deliberately *not* mapped: ``F60000229`` and ``F60000230``. The repository's test form uses
+Deliberately *not* mapped by id: ``F60000229`` and ``F60000230``. The repository's test form uses
 them for Geburtsdatum and Postleitzahl, while public FIM-based code uses them for Doktorgrad and
-Geburtsname; with conflicting sources a guess would put a birth date into a doctoral degree.
-Address fields (Straße, Hausnummer, PLZ, Ort) are not in the sample files either; the profile
-also keeps street and number in one field, which the FIM address splits.
+Geburtsname; with conflicting sources only the label the applicant reads decides.
 
 A field is filled only if
 - it is an input field (not a selection, label, hidden or locked field),
 - its data type matches the profile value (text fields for names, date for the birth date),
 - it is not inside a repeated group (a second person, a child, a dog …): only the applicant's
   own data is filled; of a repeated *field* (Vornamen 0:3) the first entry is filled,
-- its FIM id occurs once at such a position (two "Familienname" fields would be ambiguous),
+- its purpose occurs once at such a position (two "Familienname" fields would be ambiguous),
 - the value fits its Präzisierung (max length, pattern), and
 - its FIM ``vorbefuellung`` (XDatenfelder 3) is not ``keine`` when the tree carries it
   (key ``prefill``).
@@ -35,16 +36,17 @@ from __future__ import annotations
 import re
 
 from revier.applications import answers
+from revier.forms import personal
 
-TEXT_TYPES = ("text", "text_latin")
+TEXT_TYPES = personal.TEXT_TYPES
 
-# FIM id -> (profile attribute, accepted data types)
+# FIM id -> (profile attribute, accepted data types): the ids verified against sample files.
 PREFILL_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "F60000227": ("last_name", TEXT_TYPES),
-    "F60000228": ("first_name", TEXT_TYPES),
-    "F00000013": ("last_name", TEXT_TYPES),
-    "F00000045": ("first_name", TEXT_TYPES),
-    "F00000066": ("birth_date", ("date",)),
+    fim_id: (
+        personal.PROFILE_ATTRIBUTES[purpose],
+        personal.DATATYPES.get(purpose, personal.TEXT_TYPES),
+    )
+    for fim_id, purpose in personal.FIM_IDS.items()
 }
 
 
@@ -73,14 +75,15 @@ def _fits(field: dict, value: str) -> bool:
 
 
 def _candidates(tree: list[dict]) -> dict[str, list[tuple[dict, str]]]:
-    """Mapped fields outside repeated groups: FIM id -> [(field, raw path)]."""
+    """Fields with a purpose outside repeated groups: purpose -> [(field, raw path)]."""
     found: dict[str, list[tuple[dict, str]]] = {}
 
     def walk(node: dict, path: str) -> None:
         if node["type"] == "field":
-            if node.get("fim_id") in PREFILL_FIELDS:
+            token = personal.purpose(node)
+            if token in personal.PROFILE_ATTRIBUTES:
                 target = answers.join(path, 0) if answers.is_repeatable(node) else path
-                found.setdefault(node["fim_id"], []).append((node, target))
+                found.setdefault(token, []).append((node, target))
             return
         if node["type"] == "group" and answers.is_repeatable(node):
             return  # another person's data, or a list: never the applicant's own
@@ -99,16 +102,13 @@ def prefill_answers(*, tree: list[dict], user) -> dict[str, str]:
     if not getattr(user, "is_authenticated", False):
         return {}
     values: dict[str, str] = {}
-    for fim_id, places in _candidates(tree).items():
+    for token, places in _candidates(tree).items():
         if len(places) != 1:
             continue
         field, path = places[0]
-        attribute, datatypes = PREFILL_FIELDS[fim_id]
-        if field.get("kind") != "input" or field.get("datatype") not in datatypes:
-            continue
         if (field.get("prefill") or "").lower() == "keine":
             continue
-        value = _profile_value(user, attribute)
+        value = _profile_value(user, personal.PROFILE_ATTRIBUTES[token])
         if value and _fits(field, value):
             values[path] = value
     return values

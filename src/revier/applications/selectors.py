@@ -29,6 +29,55 @@ def application_for(*, reference: str, user, session) -> Application | None:
     return None
 
 
+def start_urls(leikas: list[str]) -> dict[str, str]:
+    """``{LeiKa key: start address}`` of the keys with a published form in the active
+    municipality (the kit's ``OnlineApplication`` of this module); one query."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from revier.forms.models import FormVersion
+
+    keys = FormVersion.objects.filter(
+        status=FormVersion.Status.PUBLISHED, form__leika__in=list(leikas)
+    ).values_list("form__leika", flat=True)
+    return {
+        leika: reverse("applications:start", args=[leika], urlconf=settings.MUNICIPALITY_URLCONF)
+        for leika in keys
+    }
+
+
+FOLLOW_SALT = "revier.applications.follow"
+
+
+def follow_token(application: Application) -> str:
+    """The private link's token for following an application made without an account: the
+    municipality and reference, signed with the secret key (HMAC), so it cannot be guessed
+    or made for another application or municipality."""
+    from django.core import signing
+
+    return signing.dumps(
+        {"m": application.municipality_id, "r": application.reference}, salt=FOLLOW_SALT
+    )
+
+
+def application_by_follow_token(*, token: str, municipality) -> Application | None:
+    """The application a private follow link names, in ``municipality`` only; None for a
+    forged, altered or foreign token."""
+    from django.core import signing
+
+    try:
+        value = signing.loads(token, salt=FOLLOW_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict) or value.get("m") != municipality.pk:
+        return None
+    return (
+        Application.objects.select_related("form_version__form", "organisation")
+        .filter(reference=str(value.get("r", "")), applicant__isnull=True)
+        .first()
+    )
+
+
 def application_by_token(*, token: str) -> Application | None:
     if not token:
         return None

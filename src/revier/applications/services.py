@@ -237,9 +237,12 @@ def application_step_save(
     application.data = answers.to_data(tree, raw)
     if action == "continue":
         schema = json_schema(application.form_version, tree=tree)
-        all_errors = validate_answers(application.form_version, application.data, schema=schema)
+        all_errors = validate_answers(
+            application.form_version, application.data, schema=schema, tree=tree
+        )
         for path, messages in answers.errors_for_step(step, all_errors).items():
-            errors.setdefault(path, []).extend(messages)
+            # One message per problem: a refused upload is not also "missing".
+            errors.setdefault(path, messages)
     application.save(update_fields=["raw", "data", "updated_at"])
     return StepResult(application=application, errors=errors)
 

@@ -63,22 +63,27 @@ def allowed_types(field: dict) -> tuple[str, ...]:
     return declared or DEFAULT_TYPES
 
 
+def _types(allowed) -> str:
+    """ "PDF, JPEG or PNG"."""
+    names = [NAMES.get(t, t) for t in allowed]
+    if len(names) == 1:
+        return names[0]
+    return _("%(list)s or %(last)s") % {"list": ", ".join(names[:-1]), "last": names[-1]}
+
+
 def check_upload(*, field: dict, filename: str, content: bytes) -> CheckedFile:
     """The checked file, or ``UploadRefused`` with a message for the applicant."""
     limit = max_bytes(field)
     if len(content) > limit:
         raise UploadRefused(
-            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}
+            _("The file must be %(limit)s or smaller") % {"limit": filesizeformat(limit)}
         )
     if not content:
-        raise UploadRefused(_("The file is empty."))
+        raise UploadRefused(_("The selected file is empty. Choose another file"))
     allowed = allowed_types(field)
     media_type = sniff(content)
     if media_type not in allowed:
-        raise UploadRefused(
-            _("The file must be of type %(types)s.")
-            % {"types": ", ".join(NAMES.get(t, t) for t in allowed)}
-        )
+        raise UploadRefused(_("The file must be a %(types)s") % {"types": _types(allowed)})
     if scanner().scan(content):
         raise UploadRefused(_("The file contains malware and was refused."))
     # The last path part, without CR/LF or invisible characters (ADR 0029).

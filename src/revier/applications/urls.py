@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.application_list, name="list"),
     path("neu/<str:leika>/", views.application_start, name="start"),
     path("fortsetzen/<str:token>/", views.application_resume, name="resume"),
+    path("verfolgen/<str:token>/", views.application_follow, name="follow"),
     path(
         "zahlung/<str:transaction_id>/benachrichtigung/",
         views.payment_notify,

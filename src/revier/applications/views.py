@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from revier.accounts.middleware import allow_provider_forms, provider_origins
 from revier.accounts.models import TrustLevel
 from revier.applications import answers, selectors, services
 from revier.applications.models import Application
+from revier.forms import personal
 from revier.forms.schema import json_schema, validate_answers
 from revier.forms.selectors import form_version_published_for, form_version_tree
 from revier.payments import selectors as payment_selectors
@@ -65,13 +67,16 @@ def application_list(request):
 
 
 @module_required(MODULE)
-@login_required
 @require_http_methods(["GET", "POST"])
 def application_start(request, leika: str):
     local = local_service_get(leika=leika)
     version = form_version_published_for(leika=leika)
-    if local is None or version is None:
+    if local is None or version is None or not local.online:
         raise Http404(_("This service cannot be applied for online here."))
+    if not request.user.is_authenticated:
+        if not local.open_without_account:
+            return redirect_to_login(request.get_full_path())
+        return _start_without_account(request, local, version)
     # The level of this session counts, not the stored one: a password login after an eID
     # login is no eID login (ADR 0009).
     current = oidc.session_trust_level(request)
@@ -131,6 +136,35 @@ def application_start(request, leika: str):
     )
 
 
+def _start_without_account(request, local, version):
+    """Open Forms' "no login needed": the start page offers to log in or to go on without an
+    account; the draft is then this browser session's, and the resident follows it later by
+    the private link shown on the confirmation page."""
+    if request.method == "POST" and request.POST.get("without_account") == "yes":
+        application = services.application_start(
+            municipality=request.municipality,
+            version=version,
+            actor=None,
+            service_name=local.service.name,
+        )
+        resumed = request.session.get(selectors.SESSION_KEY, [])
+        request.session[selectors.SESSION_KEY] = [*resumed, application.reference][-20:]
+        return redirect("applications:step", application.reference, 0)
+    return render(
+        request,
+        "applications/start.html",
+        {
+            "local": local,
+            "service": local.service,
+            "version": version,
+            "memberships": [],
+            "without_account": True,
+            "login_url": f"{reverse('account_login')}?next={request.get_full_path()}",
+            **_fee_context(local.service.leika),
+        },
+    )
+
+
 def _target(request, prefix: str) -> str:
     for name in request.POST:
         if name.startswith(prefix):
@@ -183,7 +217,9 @@ def application_step(request, reference: str, index: int):
                 return redirect("applications:check", reference)
             return redirect("applications:step", reference, index + 1)
     uploads = selectors.uploads_by_path(application)
-    items = answers.step_page(step, application.raw or {}, errors, uploads)
+    items = answers.set_autocomplete(
+        answers.step_page(step, application.raw or {}, errors, uploads), personal.purposes(tree)
+    )
     return render(
         request,
         "applications/step.html",
@@ -193,9 +229,10 @@ def application_step(request, reference: str, index: int):
             "items": items,
             "index": index,
             "total": len(tree),
+            # The error summary in the order of the page, one entry per field.
             "errors": [
-                {"id": answers.html_id(path), "messages": messages_}
-                for path, messages_ in errors.items()
+                {"id": answers.html_id(path), "messages": errors[path]}
+                for path in _page_order(step, application.raw or {}, errors)
             ],
             "from_check": from_check,
             "has_files": any(
@@ -205,6 +242,11 @@ def application_step(request, reference: str, index: int):
         },
         status=400 if errors else 200,
     )
+
+
+def _page_order(step: dict, raw: dict, errors: dict) -> list[str]:
+    order = {path: i for i, (_f, path) in enumerate(answers.step_fields(step, raw))}
+    return sorted(errors, key=lambda path: (order.get(path, len(order)), path))
 
 
 @module_required(MODULE)
@@ -221,7 +263,7 @@ def application_check(request, reference: str):
         try:
             application = services.application_submit(
                 application=application,
-                actor=request.user,
+                actor=request.user if request.user.is_authenticated else None,
                 declaration=request.POST.get("declaration") == "yes",
                 pay_online=request.POST.get("payment") == "online",
                 receipt_url_for=_receipt_url_for(request),
@@ -279,10 +321,16 @@ def application_status(request, reference: str):
     if application.status == Application.Status.DRAFT:
         return redirect("applications:check", reference)
     payment = payment_selectors.payment_latest(reference=reference)
+    follow_link = ""
+    if application.applicant_id is None:
+        follow_link = request.build_absolute_uri(
+            reverse("applications:follow", args=[selectors.follow_token(application)])
+        )
     return render(
         request,
         "applications/status.html",
         {
+            "follow_link": follow_link,
             "application": application,
             "payment": payment,
             "account": payment_selectors.payment_account_get() if payment else None,
@@ -290,6 +338,21 @@ def application_status(request, reference: str):
             in (Application.Status.AWAITING_PAYMENT, Application.Status.FAILED),
         },
     )
+
+
+@module_required(MODULE)
+def application_follow(request, token: str):
+    """The private link of an application made without an account: it opens the application's
+    status in this browser (and only this municipality's application it was made for)."""
+    application = selectors.application_by_follow_token(
+        token=token, municipality=request.municipality
+    )
+    if application is None:
+        raise Http404(_("This link is not valid."))
+    resumed = request.session.get(selectors.SESSION_KEY, [])
+    if application.reference not in resumed:
+        request.session[selectors.SESSION_KEY] = [*resumed, application.reference][-20:]
+    return redirect("applications:status", application.reference)
 
 
 @module_required(MODULE)

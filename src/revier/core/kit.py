@@ -231,6 +231,22 @@ class MetricSource:
 
 
 @dataclass(frozen=True)
+class OnlineApplication:
+    """A way to apply online that a module offers for catalogue services (LeiKa keys).
+
+    ``urls``: dotted path of ``f(leikas: list[str]) -> dict[str, str]``, called inside the
+    active municipality's scope, giving the address where one applies for each key it serves
+    (one query for all keys). The catalogue calls every provider through
+    :func:`online_application_urls`, so it shows "available online" only where a way to apply
+    really exists (ADR 0038), without importing the module that provides it.
+    """
+
+    key: str
+    urls: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Contributions:
     roles: Iterable[Role] = ()
     permissions: Iterable[Permission] = ()
@@ -248,6 +264,7 @@ class Contributions:
     search_sources: Iterable[SearchSourceRef] = ()
     metric_sources: Iterable[MetricSource] = ()
     audit_events: Iterable[AuditEvent] = ()
+    online_applications: Iterable[OnlineApplication] = ()
 
 
 # --- the registries ---------------------------------------------------------------------------
@@ -270,6 +287,7 @@ _KEYS = {
     "search_sources": "key",
     "metric_sources": "key",
     "audit_events": "code",
+    "online_applications": "key",
 }
 # kind -> list of (app label, item), in registration (INSTALLED_APPS) order
 _registry: dict[str, list[tuple[str, Any]]] = {kind: [] for kind in KINDS}
@@ -483,6 +501,25 @@ def home_blocks() -> list[HomeBlock]:
     indexed = list(enumerate(items("home_blocks")))
     indexed.sort(key=lambda pair: (pair[1].order, pair[0]))
     return [b for _i, b in indexed]
+
+
+def online_applications() -> list[OnlineApplication]:
+    indexed = list(enumerate(items("online_applications")))
+    indexed.sort(key=lambda pair: (pair[1].order, pair[0]))
+    return [a for _i, a in indexed]
+
+
+def online_application_urls(leikas) -> dict[str, str]:
+    """``{LeiKa key: address to apply online}`` in the active municipality, from every
+    :class:`OnlineApplication` provider (the first by ``order`` wins for a key)."""
+    leikas = [key for key in dict.fromkeys(leikas) if key]
+    found: dict[str, str] = {}
+    if not leikas:
+        return found
+    for provider in online_applications():
+        for leika, url in resolve(provider.urls)(leikas).items():
+            found.setdefault(leika, url)
+    return found
 
 
 def url_mounts(site: str) -> list[UrlMount]:

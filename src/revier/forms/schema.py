@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from jsonschema import Draft202012Validator, FormatChecker
 
 from revier.core.text import DEFAULT_TEXT_MAX_LENGTH
-from revier.forms import evaluation
+from revier.forms import evaluation, personal
 from revier.forms.models import Field, FormVersion, Rule
 from revier.forms.selectors import form_version_rules, form_version_tree
 
@@ -241,44 +242,178 @@ def _format_checker() -> FormatChecker:
     return checker
 
 
-def _message(error) -> str:
+# --- messages (GOV.UK pattern: name the thing, say what to do) -----------------------------------
+
+
+# Messages for the applicant's own fields, by purpose (revier.forms.personal).
+def _personal_required() -> dict[str, str]:
+    return {
+        personal.FAMILY_NAME: _("Enter your family name"),
+        personal.GIVEN_NAME: _("Enter your first name"),
+        personal.BIRTH_DATE: _("Enter your date of birth"),
+        personal.STREET: _("Enter your street and house number"),
+        personal.POSTCODE: _("Enter your postcode"),
+        personal.CITY: _("Enter your town or city"),
+        personal.EMAIL: _("Enter your e-mail address"),
+        personal.PHONE: _("Enter your phone number"),
+    }
+
+
+def _required_message(node: dict | None, purpose: str) -> str:
+    if node is None:
+        return _("Answer this question")
+    label = node["label"]
+    if node["type"] != "field":
+        return _("Fill in “%(label)s”") % {"label": label}
+    if node["datatype"] in ("file", "obj"):
+        return _("Upload “%(label)s”") % {"label": label}
+    if node["choices"] or node["datatype"] == "bool":
+        return _("Select an answer for “%(label)s”") % {"label": label}
+    if purpose:
+        return _personal_required()[purpose]
+    if node["datatype"] == "date":
+        return _("Enter the date for “%(label)s”") % {"label": label}
+    return _("Enter “%(label)s”") % {"label": label}
+
+
+def _thing(node: dict | None) -> str:
+    """How a message names the field: the birth date by its name, everything else quoted."""
+    if node is None:
+        return _("this answer")
+    if personal.is_birth_date(node):
+        return _("The date of birth")
+    return _("“%(label)s”") % {"label": node["label"]}
+
+
+def _is_postcode_pattern(pattern: str) -> bool:
+    return pattern in ("[0-9]{5}", "\\d{5}", "^[0-9]{5}$", "^\\d{5}$")
+
+
+def _message(error, node: dict | None, purpose: str) -> str:
     validator, value = error.validator, error.validator_value
+    thing = _thing(node)
+    params = {"thing": thing}
     if validator == "type":
         return {
-            "string": _("Enter text."),
-            "number": _("Enter a number."),
-            "integer": _("Enter a whole number."),
-            "boolean": _("Answer yes or no."),
+            "string": _("%(thing)s must be text") % params,
+            "number": _("%(thing)s must be a number, for example 12 or 12,5") % params,
+            "integer": _("%(thing)s must be a whole number, for example 3") % params,
+            "boolean": _("Select yes or no for %(thing)s") % params,
             "array": _("Give a list of entries."),
             "object": _("The answers to this group are missing or malformed."),
-        }.get(value, _("The value has the wrong type."))
+        }.get(value, _("Check the answer to %(thing)s") % params)
     if validator == "minLength":
         if value == 1:
-            return _("This field is required.")
-        return _("Enter at least %(count)d characters.") % {"count": value}
+            return _required_message(node, purpose)
+        return _("%(thing)s must be at least %(count)d characters long") % {
+            **params,
+            "count": value,
+        }
     if validator == "maxLength":
-        return _("Enter at most %(count)d characters.") % {"count": value}
+        return _("%(thing)s must be %(count)d characters or fewer") % {**params, "count": value}
     if validator == "pattern":
-        return _("The value does not have the expected format.")
+        if purpose == personal.POSTCODE or _is_postcode_pattern(str(value)):
+            return _("Enter a postcode with 5 digits, for example 06712")
+        if node is not None and node.get("help_text"):
+            return _("Enter %(thing)s as the hint says: %(hint)s") % {
+                **params,
+                "hint": node["help_text"],
+            }
+        return _("Enter %(thing)s in the right format") % params
     if validator == "minimum":
-        return _("The value must be at least %(limit)s.") % {"limit": value}
+        return _("%(thing)s must be %(limit)s or more") % {**params, "limit": value}
     if validator == "maximum":
-        return _("The value must be at most %(limit)s.") % {"limit": value}
+        return _("%(thing)s must be %(limit)s or less") % {**params, "limit": value}
     if validator == "enum":
-        return _("Choose one of the offered values.")
+        return _("Select one of the offered answers for %(thing)s") % params
     if validator == "const":
-        return _("This value cannot be changed.")
+        return _("%(thing)s cannot be changed") % params
     if validator == "format":
         return {
-            "date": _("Enter a valid date (YYYY-MM-DD)."),
-            "time": _("Enter a valid time (HH:MM)."),
-            "date-time": _("Enter a valid date and time."),
-        }.get(value, _("The value has the wrong format."))
+            "date": _("%(thing)s must be a real date, for example 17.05.1980") % params,
+            "time": _("%(thing)s must be a real time, for example 14:30") % params,
+            "date-time": _("%(thing)s must be a real date and time") % params,
+        }.get(value, _("Check the answer to %(thing)s") % params)
     if validator == "minItems":
-        return _("Give at least %(count)d entries.") % {"count": value}
+        return ngettext(
+            "Give at least %(count)d entry for %(thing)s",
+            "Give at least %(count)d entries for %(thing)s",
+            value,
+        ) % {**params, "count": value}
     if validator == "maxItems":
-        return _("Give at most %(count)d entries.") % {"count": value}
-    return _("The value is invalid.")
+        return ngettext(
+            "Give at most %(count)d entry for %(thing)s",
+            "Give at most %(count)d entries for %(thing)s",
+            value,
+        ) % {**params, "count": value}
+    return _("Check the answer to %(thing)s") % params
+
+
+# Dates of birth: sensible bounds whatever the form says (a person born before 1900 does not
+# apply online; one born tomorrow does not exist yet).
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def _date_problem(node: dict, value) -> str:
+    """What is wrong with a well-formed date answer, or ``""``: birth dates in the past and
+    not before 1900, and the field's own ``praezisierung`` (minValue/maxValue as dates)."""
+    try:
+        day = dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return ""
+    thing = _thing(node)
+    if personal.is_birth_date(node):
+        if day >= dt.date.today():
+            return _("The date of birth must be in the past")
+        if day < EARLIEST_BIRTH_DATE:
+            return _("The date of birth must be on or after 1 January 1900")
+    constraints = node.get("constraints") or {}
+    for name, compare, text in (
+        ("min_value", lambda limit: day < limit, _("%(thing)s must be on or after %(limit)s")),
+        ("max_value", lambda limit: day > limit, _("%(thing)s must be on or before %(limit)s")),
+    ):
+        raw = constraints.get(name)
+        if not raw:
+            continue
+        try:
+            limit = dt.date.fromisoformat(str(raw)[:10])
+        except ValueError:
+            continue
+        if compare(limit):
+            return text % {"thing": thing, "limit": limit.strftime("%d.%m.%Y")}
+    return ""
+
+
+def _nodes(tree: list[dict]) -> dict[str, dict]:
+    """Every element of the form by its key path (no indices)."""
+    found: dict[str, dict] = {}
+
+    def walk(node: dict, path: str) -> None:
+        found[path] = node
+        for child in node.get("children", []):
+            walk(child, f"{path}/{child['key']}" if path else child["key"])
+
+    for step in tree:
+        if step["key"]:
+            walk(step, step["key"])
+        else:
+            for child in step["children"]:
+                walk(child, child["key"])
+    return found
+
+
+def _instance_prefix(parts: list, nodes: dict[str, dict]) -> str:
+    """ "Mitziehende Person 2: " for an answer inside the second instance of a repeated group."""
+    labels = []
+    keys: list[str] = []
+    for part in parts:
+        if isinstance(part, int):
+            node = nodes.get("/".join(keys))
+            if node is not None and node["type"] != "field":
+                labels.append(f"{node['label']} {part + 1}")
+        else:
+            keys.append(str(part))
+    return "".join(f"{label}: " for label in labels)
 
 
 def _path(parts) -> str:
@@ -317,11 +452,13 @@ def validate_answers(
     schema: dict | None = None,
     rules: list[Rule] | None = None,
     compiled: CompiledVersion | None = None,
+    tree: list[dict] | None = None,
 ) -> dict[str, list[str]]:
     """Check answers against the version's JSON Schema and its server-checked rules.
 
     Returns the messages (in the active language) keyed by the path of the element they concern,
-    e.g. ``{"G60000086/F60000227": ["This field is required."]}``; ``""`` is the whole form.
+    e.g. ``{"G60000086/F60000227": ["Enter your family name"]}``; ``""`` is the whole form. Each
+    message names its field and says what to do (GOV.UK pattern).
     An empty dict means the answers are valid. ``compiled`` (``form_version_compiled``) gives
     schema, rules and a ready validator at once.
     """
@@ -330,20 +467,38 @@ def validate_answers(
     else:
         schema = json_schema(version) if schema is None else schema
         validator = Draft202012Validator(schema, format_checker=_format_checker())
+    if tree is None:
+        tree = compiled.tree if compiled is not None else form_version_compiled(version).tree
+    nodes = _nodes(tree)
+    purposes = personal.purposes(tree)
+
+    def node_at(parts: list) -> tuple[dict | None, str]:
+        key_path = personal.generic_path(_path(parts))
+        return nodes.get(key_path), purposes.get(key_path, "")
+
+    def add(parts: list, message: str) -> None:
+        _add(errors, _path(parts), _instance_prefix(parts, nodes) + message)
+
     errors: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):
         base = list(error.absolute_path)
         if error.validator == "required":
             for key in error.validator_value:
                 if isinstance(error.instance, dict) and key not in error.instance:
-                    _add(errors, _path([*base, key]), _("This field is required."))
+                    add([*base, key], _required_message(*node_at([*base, key])))
         elif error.validator == "additionalProperties":
             allowed = set(error.schema.get("properties", {}))
             for key in error.instance:
                 if key not in allowed:
                     _add(errors, _path([*base, key]), _("There is no such field in this form."))
         else:
-            _add(errors, _path(base), _message(error))
+            add(base, _message(error, *node_at(base)))
+    # Date rules the schema cannot say: birth dates, and dates limited by their praezisierung.
+    for parts, node, value in _dates(data, tree):
+        if _path(parts) not in errors:
+            problem = _date_problem(node, value)
+            if problem:
+                add(parts, problem)
     if not isinstance(data, dict):
         return errors
     for rule in form_version_rules(version) if rules is None else rules:
@@ -358,3 +513,35 @@ def validate_answers(
                 path = _path([*prefix, key] if key else prefix)
                 _add(errors, path, _("Rule not met: %(rule)s") % {"rule": _rule_text(rule)})
     return errors
+
+
+def _dates(data, tree: list[dict]):
+    """``(path parts, field, value)`` of every date answer in ``data``."""
+    found = []
+
+    def walk(node: dict, value, parts: list) -> None:
+        if isinstance(value, list) and (node["max_occurs"] is None or node["max_occurs"] > 1):
+            for index, item in enumerate(value):
+                walk_one(node, item, [*parts, index])
+            return
+        walk_one(node, value, parts)
+
+    def walk_one(node: dict, value, parts: list) -> None:
+        if node["type"] == "field":
+            if node["datatype"] == "date" and isinstance(value, str):
+                found.append((parts, node, value))
+            return
+        if not isinstance(value, dict):
+            return
+        for child in node["children"]:
+            if child["key"] in value:
+                walk(child, value[child["key"]], [*parts, child["key"]])
+
+    if not isinstance(data, dict):
+        return found
+    for step in tree:
+        roots = [step] if step["key"] else step["children"]
+        for node in roots:
+            if node["key"] in data:
+                walk(node, data[node["key"]], [node["key"]])
+    return found

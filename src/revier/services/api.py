@@ -1,3 +1,4 @@
+from django.urls import get_script_prefix
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -11,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from revier.services.models import Office, Service, Themenfeld
 from revier.services.selectors import service_search
 from revier.tenancy.api_scope import MunicipalityAPIMixin
+from revier.tenancy.models import municipality_absolute_url
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -49,8 +51,21 @@ class LocalServiceSerializer(ServiceSerializer):
     local_fees = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField()
 
+    apply_url = serializers.SerializerMethodField()
+    authority = serializers.SerializerMethodField()
+    authority_url = serializers.SerializerMethodField()
+
     class Meta(ServiceSerializer.Meta):
-        fields = [*ServiceSerializer.Meta.fields, "office", "online", "local_fees", "notes"]
+        fields = [
+            *ServiceSerializer.Meta.fields,
+            "office",
+            "online",
+            "apply_url",
+            "authority",
+            "authority_url",
+            "local_fees",
+            "notes",
+        ]
 
     @extend_schema_field(OfficeSerializer(allow_null=True))
     def get_office(self, service):
@@ -58,7 +73,34 @@ class LocalServiceSerializer(ServiceSerializer):
         return OfficeSerializer(office).data if office else None
 
     def get_online(self, service) -> bool:
-        return service.local.online
+        """True only where one can really apply online: a published form here or an online
+        service elsewhere (ADR 0038)."""
+        return service.local.available_online
+
+    def get_apply_url(self, service) -> str:
+        """Where to apply online: this site's form (absolute), the service elsewhere, or ""."""
+        local = service.local
+        if local.start_url:
+            if not hasattr(self, "_base"):  # once per list: the domain is looked up once
+                self._base = self._site_base()
+            return self._base + "/" + local.start_url[len(get_script_prefix()) :]
+        return local.online_url
+
+    def _site_base(self) -> str:
+        """The municipality's site: its primary domain, else the host the request came in on
+        with ``/<slug>`` (never a configured default port when a request is at hand)."""
+        municipality = self.context["view"].municipality
+        request = self.context.get("request")
+        if request is None or any(d.is_primary for d in municipality.domains.all()):
+            return municipality_absolute_url(municipality, "/").rstrip("/")
+        return request.build_absolute_uri(municipality.get_absolute_url()).rstrip("/")
+
+    def get_authority(self, service) -> str:
+        """The responsible authority when it is not the municipality ("" otherwise)."""
+        return service.local.authority
+
+    def get_authority_url(self, service) -> str:
+        return service.local.authority_url
 
     def get_local_fees(self, service) -> str:
         return service.local.local_fees

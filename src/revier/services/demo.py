@@ -137,12 +137,13 @@ OFFICES = {
     ],
 }
 
-# (LeiKa key, office, online here, local fees) per municipality. Only services a town in
-# Sachsen-Anhalt provides itself; district services (Jugendamt, Versorgungsamt …) are left out.
+# (LeiKa key, office, online here, local fees) per municipality: services a town in
+# Sachsen-Anhalt provides itself. "Online here" is marked only where the demo publishes a form
+# (``applications.demo.FORMS``): the catalogue shows "available online" only then (ADR 0038).
 OFFER = {
     "zeitz": [
         ("99115005104000", "Bürgerbüro", True, ""),
-        ("99115005104001", "Bürgerbüro", True, ""),
+        ("99115005104001", "Bürgerbüro", False, ""),
         ("99115005070000", "Bürgerbüro", True, ""),
         ("99115003012000", "Bürgerbüro", True, "10,00 EUR je Bescheinigung"),
         ("99008001011001", "Bürgerbüro", False, ""),
@@ -160,7 +161,7 @@ OFFER = {
         ("99059001104000", "Standesamt", False, ""),
         ("99101004012000", "Standesamt", True, "12,00 EUR je Urkunde"),
         ("99102013104000", "Steueramt", True, ""),
-        ("99115005070002", "Bürgerbüro", True, ""),
+        ("99115005070002", "Bürgerbüro", False, ""),
         ("99115004001001", "Bürgerbüro", True, ""),
         ("99008001012001", "Bürgerbüro", False, ""),
         ("99008001012002", "Bürgerbüro", False, ""),
@@ -169,17 +170,17 @@ OFFER = {
         ("99008001012006", "Bürgerbüro", False, ""),
         ("99085001012002", "Bürgerbüro", False, ""),
         ("99085001012005", "Bürgerbüro", False, ""),
-        ("99085001014003", "Bürgerbüro", True, ""),
-        ("99085003014003", "Bürgerbüro", True, ""),
+        ("99085001014003", "Bürgerbüro", False, ""),
+        ("99085003014003", "Bürgerbüro", False, ""),
         ("99052002109000", "Ordnungsamt", False, ""),
         ("99059002012000", "Standesamt", False, ""),
         ("99059004012000", "Standesamt", True, "12,00 EUR je Urkunde"),
-        ("99079003012000", "Standesamt", True, "12,00 EUR je Urkunde"),
-        ("99027002012002", "Standesamt", True, "12,00 EUR je Urkunde"),
-        ("99027005250000", "Standesamt", True, "12,00 EUR je Ausdruck"),
+        ("99079003012000", "Standesamt", False, "12,00 EUR je Urkunde"),
+        ("99027002012002", "Standesamt", False, "12,00 EUR je Urkunde"),
+        ("99027005250000", "Standesamt", False, "12,00 EUR je Ausdruck"),
         ("99027003026000", "Standesamt", False, ""),
         ("99133001026000", "Standesamt", False, ""),
-        ("99102013010000", "Steueramt", True, ""),
+        ("99102013010000", "Steueramt", False, ""),
         ("99102017002000", "Steueramt", True, ""),
         ("99102012002000", "Steueramt", False, ""),
         ("99102012002001", "Steueramt", False, ""),
@@ -187,7 +188,7 @@ OFFER = {
         ("99102010002000", "Steueramt", False, ""),
     ],
     "naumburg": [
-        ("99115005104000", "Bürgerbüro", True, ""),
+        ("99115005104000", "Bürgerbüro", False, ""),
         ("99115005104001", "Bürgerbüro", False, ""),
         ("99115005070000", "Bürgerbüro", False, ""),
         ("99115003012000", "Bürgerbüro", False, "8,00 EUR je Bescheinigung"),
@@ -203,7 +204,7 @@ OFFER = {
         ("99101004012000", "Standesamt", False, ""),
         ("99102013104000", "Steueramt", True, ""),
         ("99115005070002", "Bürgerbüro", False, ""),
-        ("99115004001001", "Bürgerbüro", True, ""),
+        ("99115004001001", "Bürgerbüro", False, ""),
         ("99008001012001", "Bürgerbüro", False, ""),
         ("99008001012002", "Bürgerbüro", False, ""),
         ("99008001040000", "Bürgerbüro", False, ""),
@@ -213,7 +214,7 @@ OFFER = {
         ("99027002012002", "Standesamt", False, ""),
         ("99133001026000", "Standesamt", False, ""),
         ("99102013010000", "Steueramt", False, ""),
-        ("99102017002000", "Steueramt", True, ""),
+        ("99102017002000", "Steueramt", False, ""),
         ("99102012002000", "Steueramt", False, ""),
         ("99102010002000", "Steueramt", False, ""),
     ],
@@ -232,6 +233,31 @@ OFFER = {
         ("99102012002001", "Bürgerbüro", False, ""),
         ("99102012002002", "Bürgerbüro", False, ""),
     ],
+}
+
+
+# Services residents look for at the town that another authority provides: shown with the
+# authority and a link instead of being missing. (LeiKa key, authority, its website, online
+# service elsewhere or "").
+BURGENLANDKREIS = "https://www.burgenlandkreis.de"
+ELSEWHERE = {
+    "zeitz": [
+        ("99107021017000", "Landkreis Burgenlandkreis, Jugendamt", BURGENLANDKREIS, ""),
+        ("99067004001000", "Landkreis Burgenlandkreis, Untere Jagdbehörde", BURGENLANDKREIS, ""),
+        (
+            "99015004037000",
+            "Landesverwaltungsamt Sachsen-Anhalt, Versorgungsverwaltung",
+            "https://lvwa.sachsen-anhalt.de",
+            "",
+        ),
+    ],
+}
+# Open without an account (no proof of identity needed); the rest need the Zeitz account.
+WITHOUT_ACCOUNT = {"zeitz": {"99102013104000", "99115004001001"}}
+# Services the town takes at the counter that can also be applied for online elsewhere.
+ONLINE_ELSEWHERE = {
+    # The Bundesamt für Justiz's own online application (with the Online-Ausweis).
+    "zeitz": {"99049001001000": "https://www.fuehrungszeugnis.bund.de"},
 }
 
 
@@ -268,12 +294,25 @@ def load_demo_catalogue(municipalities: dict) -> dict[str, int]:
                     office=by_name[office],
                     local_fees=fees,
                     online=online,
+                    online_url=ONLINE_ELSEWHERE.get(slug, {}).get(leika, ""),
+                    without_account=leika in WITHOUT_ACCOUNT.get(slug, set()),
+                )
+            for leika, authority, website, online_url in ELSEWHERE.get(slug, []):
+                local_service_set(
+                    municipality=municipality,
+                    service=services[leika],
+                    actor=None,
+                    authority=authority,
+                    authority_url=website,
+                    online_url=online_url,
                 )
     return {"created": len(result.created), "changed": len(result.changed)}
 
 
 def _offered_keys() -> set[str]:
-    return {leika for offer in OFFER.values() for leika, *_rest in offer}
+    return {leika for offer in OFFER.values() for leika, *_rest in offer} | {
+        leika for offer in ELSEWHERE.values() for leika, *_rest in offer
+    }
 
 
 def load() -> None:

@@ -34,7 +34,38 @@ class LocalServiceForm(forms.Form):
         label=_("Local notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     online = forms.BooleanField(
-        label=_("Can be applied for online here"), required=False, widget=KernCheckboxInput
+        label=_("Take applications online here"),
+        required=False,
+        widget=KernCheckboxInput,
+        help_text=_(
+            "Residents see “Available online” only once the service's form is published "
+            "(Online forms) or an online service elsewhere is given below."
+        ),
+    )
+    online_url = forms.URLField(
+        label=_("Online service elsewhere"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "Address where residents apply online when someone else runs the service (the "
+            "Land, the district, a federal portal)."
+        ),
+    )
+    authority = forms.CharField(
+        label=_("Responsible authority, if not this municipality"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "For example: Landkreis Burgenlandkreis, Fahrerlaubnisbehörde. Residents find the "
+            "service here and are sent there."
+        ),
+    )
+    authority_url = forms.URLField(
+        label=_("Website of the responsible authority"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
     )
     min_trust_level = forms.ChoiceField(
         label=_("Minimum trust level to apply online"),
@@ -43,6 +74,15 @@ class LocalServiceForm(forms.Form):
         help_text=_(
             "Applicants must have logged in through the identity provider (e.g. BundID) with "
             "at least this level. Applications by API token are then refused."
+        ),
+    )
+    without_account = forms.BooleanField(
+        label=_("Residents may apply without an account"),
+        required=False,
+        widget=KernCheckboxInput,
+        help_text=_(
+            "Only where no proof of identity is needed. They get the reference number and a "
+            "private link to follow the application."
         ),
     )
     active = forms.BooleanField(
@@ -63,7 +103,19 @@ class LocalServiceAddForm(LocalServiceForm):
         max_length=14,
         help_text=_("14 digits, starting with 99; search the catalogue above to find it."),
     )
-    field_order = ["leika", "office", "local_fees", "notes", "online", "min_trust_level", "active"]
+    field_order = [
+        "leika",
+        "office",
+        "authority",
+        "authority_url",
+        "local_fees",
+        "notes",
+        "online",
+        "online_url",
+        "min_trust_level",
+        "without_account",
+        "active",
+    ]
 
     def clean_leika(self):
         leika = self.cleaned_data["leika"].strip()

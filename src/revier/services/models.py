@@ -201,7 +201,28 @@ class LocalService(TenantOwnedModel):
     )
     local_fees = models.TextField(_("local fees"), blank=True)
     notes = models.TextField(_("local notes"), blank=True)
-    online = models.BooleanField(_("available online here"), default=False)
+    # The municipality's wish to take applications online here. Residents see "available online"
+    # only where a way to apply exists: a published form here (``start_url``, set by the
+    # selectors from the kit's online applications) or ``online_url`` (ADR 0038).
+    online = models.BooleanField(_("apply online here"), default=False)
+    online_url = models.URLField(
+        _("online service elsewhere"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Address of an online service run by someone else (the Land, the district, a "
+            "federal portal) where residents apply for this service."
+        ),
+    )
+    authority = models.CharField(
+        _("responsible authority (if not this municipality)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Landkreis Burgenlandkreis, Fahrerlaubnisbehörde."),
+    )
+    authority_url = models.URLField(
+        _("website of the responsible authority"), max_length=500, blank=True
+    )
     active = models.BooleanField(_("offered"), default=True)
     min_trust_level = models.CharField(
         _("minimum trust level to apply online"),
@@ -210,6 +231,10 @@ class LocalService(TenantOwnedModel):
         blank=True,
         default="",
     )
+    # Open Forms' "no login needed": where the law asks no proof of identity (a dog tax
+    # registration, a simple Melderegisterauskunft), residents may apply without an account and
+    # follow the application by a private link. Only without a minimum trust level.
+    without_account = models.BooleanField(_("may be applied for without an account"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -223,5 +248,22 @@ class LocalService(TenantOwnedModel):
             )
         ]
 
+    # Where one applies here with the municipality's own form; set by the selectors.
+    start_url: str = ""
+
     def __str__(self) -> str:
         return str(self.service)
+
+    @property
+    def available_online(self) -> bool:
+        """Residents can really apply online: a form here or an online service elsewhere."""
+        return bool(self.start_url or self.online_url)
+
+    @property
+    def open_without_account(self) -> bool:
+        return self.without_account and not self.min_trust_level
+
+    @property
+    def elsewhere(self) -> bool:
+        """Another authority is responsible; the municipality only points there."""
+        return bool(self.authority)

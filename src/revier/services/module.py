@@ -6,6 +6,7 @@ from revier.core.kit import (
     BackofficeSection,
     Contributions,
     DemoStep,
+    HomeBlock,
     Module,
     Permission,
     SearchSourceRef,
@@ -47,6 +48,16 @@ def contributions() -> Contributions:
             ),
         ],
         search_sources=[SearchSourceRef("services.catalogue", "revier.services.search.CATALOGUE")],
+        # First on the home page: the search, the common services, the Lebenslagen (DESIGN.md).
+        home_blocks=[
+            HomeBlock(
+                "services",
+                "services/_home_block.html",
+                "revier.services.selectors.home_block",
+                10,
+                "services",
+            )
+        ],
         urls=[
             UrlMount("", "revier.services.urls_api", site="api", order=10),
             UrlMount("leistungen/", "revier.services.urls"),

@@ -1,6 +1,8 @@
 from django.db.models import Prefetch, QuerySet
+from django.utils import translation
 
-from revier.services import search
+from revier.core import kit
+from revier.services import english, search
 from revier.services.models import LifeSituation, LocalService, Office, Service
 
 
@@ -66,6 +68,8 @@ def service_search(
         )
     qs = qs.prefetch_related("life_situations").defer("search_vector")
 
+    if q and (translation.get_language() or "").startswith("en"):
+        q = english.to_german(q)  # the catalogue is German (ADR 0039)
     query = search.parse(q) if q and q.strip() else None
     if query is not None:
         scores = search.candidates(query)
@@ -77,7 +81,19 @@ def service_search(
     if municipality is not None:
         for service in services:
             service.local = service.local_overlay[0] if service.local_overlay else None
+        with_ways_to_apply([s.local for s in services if s.local is not None])
     return services
+
+
+def with_ways_to_apply(locals_: list[LocalService]) -> list[LocalService]:
+    """Set ``start_url`` on each offer the municipality takes online applications for, where a
+    module really provides a way to apply (``kit.online_application_urls``: one query per
+    provider for all of them)."""
+    wanted = [local.service.leika for local in locals_ if local.online]
+    urls = kit.online_application_urls(wanted) if wanted else {}
+    for local in locals_:
+        local.start_url = urls.get(local.service.leika, "") if local.online else ""
+    return locals_
 
 
 def life_situations_in_use() -> QuerySet[LifeSituation]:
@@ -86,11 +102,14 @@ def life_situations_in_use() -> QuerySet[LifeSituation]:
 
 def local_service_get(*, leika: str) -> LocalService | None:
     """The active municipality's offer of a service (scoped manager: needs a scope)."""
-    return (
+    local = (
         LocalService.objects.filter(service__leika=leika, active=True)
         .select_related("service", "office")
         .first()
     )
+    if local is not None:
+        with_ways_to_apply([local])
+    return local
 
 
 def local_services_all() -> QuerySet[LocalService]:
@@ -99,3 +118,42 @@ def local_services_all() -> QuerySet[LocalService]:
 
 def offices_all() -> QuerySet[Office]:
     return Office.objects.order_by("name", "id")
+
+
+# Services people need most often at a town hall, in this order (the Bürgerbüro's everyday
+# business); the home page shows those the municipality offers. A maintained list rather than
+# counts of applications: most of them are still done at the counter.
+COMMON_SERVICES = (
+    "99115005104000",  # Wohnsitz Anmeldung
+    "99008001012000",  # Personalausweis beantragen
+    "99085001012000",  # Reisepass beantragen
+    "99115003012000",  # Meldebescheinigung
+    "99102013104000",  # Hundesteuer Anmeldung
+    "99050012104000",  # Gewerbeanzeige Anmeldung
+    "99049001001000",  # Führungszeugnis beantragen
+    "99027002012000",  # Geburtsurkunde beantragen
+)
+
+
+def home_block(request) -> dict:
+    """The services block of the municipality's home page: search, common services (with their
+    way to apply), Lebenslagen. A fixed number of queries whatever the catalogue's size."""
+    municipality = request.municipality
+    common = {
+        local.service.leika: local
+        for local in LocalService.objects.filter(
+            service__leika__in=COMMON_SERVICES, active=True
+        ).select_related("service")
+    }
+    ordered = [common[key] for key in COMMON_SERVICES if key in common]
+    with_ways_to_apply(ordered)
+    situations = list(
+        LifeSituation.objects.filter(
+            kind=LifeSituation.Kind.LEBENSLAGE,
+            services__local_services__municipality=municipality,
+            services__local_services__active=True,
+        )
+        .distinct()
+        .order_by("name")[:12]
+    )
+    return {"common": ordered, "life_situations": situations}

@@ -278,6 +278,10 @@ def local_service_set(
     online: bool = False,
     active: bool = True,
     min_trust_level: str | None = None,
+    online_url: str | None = None,
+    authority: str | None = None,
+    authority_url: str | None = None,
+    without_account: bool | None = None,
 ) -> LocalService:
     """Offer ``service`` in ``municipality`` (or update how it is offered).
     ``min_trust_level`` None keeps the current requirement."""
@@ -294,6 +298,25 @@ def local_service_set(
     local.active = active
     if min_trust_level is not None:
         local.min_trust_level = min_trust_level
+    if without_account is not None:
+        local.without_account = without_account
+    if local.without_account and local.min_trust_level:
+        raise ValidationError(
+            {
+                "without_account": _(
+                    "A service that needs a proven identity cannot be applied for without an "
+                    "account. Remove the minimum trust level or untick this box."
+                )
+            }
+        )
+    # None keeps what is there (callers that predate these fields).
+    for name, value in (
+        ("online_url", online_url),
+        ("authority", authority),
+        ("authority_url", authority_url),
+    ):
+        if value is not None:
+            setattr(local, name, value.strip())
     local.full_clean(exclude=["service"])
     local.save()
     public_content_changed(municipality)

@@ -21,7 +21,12 @@ from revier.core.views import post_data
 from revier.services import services
 from revier.services.forms import LocalServiceAddForm, LocalServiceForm, OfficeForm
 from revier.services.models import Office
-from revier.services.selectors import local_services_all, offices_all, service_search
+from revier.services.selectors import (
+    local_services_all,
+    offices_all,
+    service_search,
+    with_ways_to_apply,
+)
 
 PERM = "services.manage_catalogue"
 
@@ -33,6 +38,7 @@ def _render(request, template: str, context: dict, *, status: int = 200):
 @backoffice_view(PERM)
 def local_service_list(request):
     page = Paginator(local_services_all(), 50).get_page(request.GET.get("page"))
+    page.object_list = with_ways_to_apply(list(page.object_list))
     q = request.GET.get("q", "")[:200]
     found = service_search(q)[:20] if q.strip() else []
     return _render(request, "services/backoffice/list.html", {"page": page, "q": q, "found": found})
@@ -57,6 +63,10 @@ def local_service_add(request):
             online=data["online"],
             min_trust_level=data["min_trust_level"],
             active=data["active"],
+            online_url=data["online_url"],
+            authority=data["authority"],
+            authority_url=data["authority_url"],
+            without_account=data["without_account"],
         ),
         success=lambda _local: (
             _("%(name)s is now offered.") % {"name": form.cleaned_data["service"].name}
@@ -83,6 +93,10 @@ def local_service_edit(request, pk: int):
             "local_fees": local.local_fees,
             "notes": local.notes,
             "online": local.online,
+            "online_url": local.online_url,
+            "authority": local.authority,
+            "authority_url": local.authority_url,
+            "without_account": local.without_account,
             "min_trust_level": local.min_trust_level,
             "active": local.active,
         },

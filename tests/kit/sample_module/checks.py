@@ -30,6 +30,12 @@ def test_role_and_permission_from_the_declaration(town):
     assert not worker.has_perm("sample_module.manage", town)
 
 
+def test_online_application_reaches_the_catalogue(town):
+    with scope(municipality=town):
+        urls = kit.online_application_urls(["99999999999999", "99115005104000"])
+    assert urls == {"99999999999999": "/beispiele/antrag/"}
+
+
 def test_public_page_api_and_home_block(client, town):
     assert client.get("/zeitz/beispiele/").content == b"samples of zeitz"
     assert client.get("/api/v1/zeitz/beispiele/").json()["municipality"] == "zeitz"

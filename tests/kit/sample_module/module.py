@@ -9,6 +9,7 @@ from revier.core.kit import (
     MetricSource,
     Module,
     NotificationEvent,
+    OnlineApplication,
     PeriodicTask,
     Permission,
     PersonalDataProvider,
@@ -74,6 +75,9 @@ def contributions() -> Contributions:
         search_sources=[SearchSourceRef("samples", "tests.kit.sample_module.search.SOURCE")],
         metric_sources=[MetricSource("samples", "tests.kit.sample_module.views.metrics")],
         audit_events=[AuditEvent("samples.looked", "Looked at sample %(name)s")],
+        online_applications=[
+            OnlineApplication("samples", "tests.kit.sample_module.views.apply_urls", order=200)
+        ],
         urls=[
             UrlMount("beispiele/", "tests.kit.sample_module.urls"),
             UrlMount("backoffice/beispiele/", "tests.kit.sample_module.urls_backoffice"),

@@ -38,3 +38,8 @@ def metrics():
     from prometheus_client.core import GaugeMetricFamily
 
     yield GaugeMetricFamily("revier_sample_things", "Samples, for the kit test.", value=3)
+
+
+def apply_urls(leikas):
+    """The sample module's way to apply online: one made-up service."""
+    return {leika: "/beispiele/antrag/" for leika in leikas if leika == "99999999999999"}
