@@ -57,7 +57,6 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "applications_create": "anyone may apply to any municipality; the empty body is refused (400)",
     "me_applications_list": "the caller's own applications, across municipalities",
     "me_messages_list": "the caller's own messages, across municipalities",
-    "altcha_challenge": "a proof-of-work challenge holds nothing of any municipality (ADR 0028)",
 }
 
 # Walking fewer than this many would mean the walk lost its way (a moved include, a renamed
