@@ -46,6 +46,8 @@ max_requests_jitter = int(os.environ.get("REVIER_WEB_MAX_REQUESTS_JITTER", max_r
 
 def post_fork(server, worker):
     """Nothing opened in the master may be shared by the forked workers."""
+    if not server.cfg.preload_app:
+        return  # the worker has not loaded Django yet
     from django.core.cache import caches
     from django.db import connections
 

@@ -114,7 +114,7 @@ def main() -> int:
                     stderr=log.open("wb"),
                     start_new_session=True,
                 )
-                portal.wait_ready(base_url, server)
+                portal.wait_ready(base_url, server, timeout=300)
                 print(f"round {round_no + 1}, {name}:", file=sys.stderr, flush=True)
                 results = {}
                 for label, path in ENDPOINTS:

@@ -51,3 +51,16 @@ def test_threads_switch_to_gthread_and_recycling_can_be_switched_off(monkeypatch
     assert cfg.workers == 3
     assert cfg.max_requests == 0
     assert cfg.max_requests_jitter == 0
+
+
+def test_post_fork_without_preloading_leaves_django_alone(monkeypatch):
+    """Without preload the worker forks before Django is set up: the hook must not touch it."""
+    cfg = _load(monkeypatch, REVIER_WEB_PRELOAD="0")
+    assert cfg.preload_app is False
+
+    class Server:
+        pass
+
+    server = Server()
+    server.cfg = cfg
+    cfg.post_fork(server, None)  # returns before importing anything of Django's

@@ -70,7 +70,17 @@ class LocalServiceSerializer(ServiceSerializer):
     @extend_schema_field(OfficeSerializer(allow_null=True))
     def get_office(self, service):
         office = service.local.office
-        return OfficeSerializer(office).data if office else None
+        if office is None:
+            return None
+        # One serializer per list, not per row: building a ModelSerializer's fields took about
+        # 40 % of a page of 50 services (benchmarks/RESULTS.md, "Scale"). Most share an office.
+        offices = self.context.setdefault("_office_data", {})
+        if office.pk not in offices:
+            serializer = self.context.get("_office_serializer")
+            if serializer is None:
+                serializer = self.context["_office_serializer"] = OfficeSerializer()
+            offices[office.pk] = serializer.to_representation(office)
+        return offices[office.pk]
 
     def get_online(self, service) -> bool:
         """True only where one can really apply online: a published form here or an online
