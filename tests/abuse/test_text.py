@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from revier.core.text import CleanCharField, CleanCharSerializerField, clean_text, clean_tree
 
@@ -11,9 +12,9 @@ from revier.core.text import CleanCharField, CleanCharSerializerField, clean_tex
     ["A\u202eB", "A\u2066B", "A\u200bB", "A\u200dB", "A\x00B", "A\x1bB", "A\ud800B", "A\ufeffB"],
 )
 def test_refused_characters_name_the_character(value):
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("de"), pytest.raises(ValidationError) as exc:
         clean_text(value)
-    assert "position 2" in exc.value.messages[0]
+    assert "Stelle 2" in exc.value.messages[0]
     assert f"U+{ord(value[1]):04X}" in exc.value.messages[0]
 
 

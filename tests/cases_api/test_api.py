@@ -191,6 +191,9 @@ def test_bulk_status_is_all_or_nothing(zeitz, worker):
         assert Case.objects.filter(status="in_progress").count() == 5
         assert CaseEvent.objects.filter(kind="status").count() == 5
     assert api.post(url, {"cases": [], "status": "closed"}, format="json").status_code == 400
+    # An id beyond 64 bits is a field error, not an overflow in the database driver.
+    huge = api.post(url, {"cases": [2**64], "status": "closed"}, format="json")
+    assert huge.status_code == 400 and "cases/0" in huge.json()["errors"]
 
 
 def test_message_and_request_for_information(zeitz, worker):

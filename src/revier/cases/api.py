@@ -31,6 +31,11 @@ def _workflow_labels(view, cases) -> dict:
     return cache
 
 
+# Ids are 64-bit signed integers in both databases: a larger number is a field error, not an
+# overflow in the database driver (a 500).
+MAX_ID = 2**63 - 1
+
+
 class CaseSerializer(serializers.ModelSerializer):
     status_label = serializers.SerializerMethodField(help_text=_("The status in words."))
     state = serializers.CharField(
@@ -147,7 +152,7 @@ class CaseFilterSerializer(serializers.Serializer):
     status = serializers.CharField(required=False, max_length=40)
     state = serializers.ChoiceField(choices=StatusKind.choices, required=False)
     leika = serializers.RegexField(r"^99\d{12}$", required=False)
-    office = serializers.IntegerField(required=False, min_value=1)
+    office = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     assignee = serializers.CharField(required=False, max_length=254)
     overdue = serializers.BooleanField(required=False, default=False)
     q = serializers.CharField(required=False, max_length=200)
@@ -318,7 +323,7 @@ class CaseStatusView(_CaseMixin, APIView):
 
 class BulkStatusSerializer(StatusChangeSerializer):
     cases = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=5000
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=5000
     )
     note = None
 

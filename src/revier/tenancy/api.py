@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -67,11 +68,11 @@ class MunicipalityListView(generics.ListAPIView):
         q, land, kreis = params.get("q", ""), params.get("land", ""), params.get("kreis", "")
         errors = {}
         if len(q) > selectors.SEARCH_MAX_LENGTH:
-            errors["q"] = ["At most 100 characters."]
+            errors["q"] = [_("Enter at most 100 characters.")]
         if land and not selectors.is_land_key(land):
-            errors["land"] = ["A Land key has 2 digits, 01 to 16."]
+            errors["land"] = [_("A Land key has 2 digits, 01 to 16.")]
         if kreis and not selectors.is_kreis_key(kreis):
-            errors["kreis"] = ["A Kreis key has 5 digits, starting with a Land key."]
+            errors["kreis"] = [_("A Kreis key has 5 digits, starting with a Land key.")]
         if errors:
             raise ValidationError(errors)
         return selectors.municipality_search(q=q, land=land, kreis=kreis)
