@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "revier.notifications",
     "revier.cases",
     "revier.privacy",
+    "revier.booking",
     # Django's own form widget templates, for the template-based KernFormRenderer.
     "django.forms",
 ]

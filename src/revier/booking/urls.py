@@ -1,0 +1,12 @@
+from django.urls import path
+
+from revier.booking import views
+
+app_name = "booking"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("buchung/<str:token>/", views.booking_page, name="booking"),
+    path("buchung/<str:token>/kalender.ics", views.booking_ics, name="booking_ics"),
+    path("hub/<slug:slug>/kalender.ics", views.hub_ics, name="hub_ics"),
+]
