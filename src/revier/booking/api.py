@@ -49,7 +49,9 @@ class BookableSerializer(serializers.ModelSerializer):
 EventCreateRequest = inline_serializer(
     "BookableEventCreate",
     {
-        "kind": serializers.ChoiceField(["event", "course"]),
+        "kind": serializers.ChoiceField(
+            Resource.Kind.choices, help_text="event or course (the others are not created here)"
+        ),
         "name": serializers.CharField(),
         "start": serializers.DateTimeField(),
         "end": serializers.DateTimeField(),
@@ -74,7 +76,7 @@ BookingResponse = inline_serializer(
     {
         "id": serializers.IntegerField(),
         "bookable": serializers.IntegerField(),
-        "status": serializers.ChoiceField(Booking.Status.values),
+        "status": serializers.ChoiceField(Booking.Status.choices),
         "start": serializers.DateTimeField(),
         "end": serializers.DateTimeField(),
         "ics_url": serializers.URLField(),
@@ -385,8 +387,8 @@ MeBookingSerializer = inline_serializer(
         "municipality": serializers.CharField(help_text="Slug of the municipality."),
         "bookable": serializers.IntegerField(),
         "bookable_name": serializers.CharField(),
-        "kind": serializers.ChoiceField(Resource.Kind.values),
-        "status": serializers.ChoiceField(Booking.Status.values),
+        "kind": serializers.ChoiceField(Resource.Kind.choices),
+        "status": serializers.ChoiceField(Booking.Status.choices),
         "start": serializers.DateTimeField(),
         "end": serializers.DateTimeField(),
         "ics_url": serializers.URLField(),

@@ -3,6 +3,8 @@ from django.urls import path
 from revier.booking import api
 
 urlpatterns = [
+    # Before the municipality's routes: "me" would match <slug:municipality>.
+    path("me/bookings/", api.MeBookingListView.as_view(), name="api-me-bookings"),
     path(
         "<slug:municipality>/bookables/",
         api.BookableListView.as_view(),
@@ -21,5 +23,4 @@ urlpatterns = [
         api.BookingDetailView.as_view(),
         name="api-booking-detail",
     ),
-    path("me/bookings/", api.MeBookingListView.as_view(), name="api-me-bookings"),
 ]
