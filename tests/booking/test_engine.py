@@ -411,3 +411,44 @@ def test_active_statuses_match_the_exclusion_constraint():
     for status in Booking.ACTIVE:
         assert f"'{status}'" in sql
     assert "'waitlisted'" not in sql
+
+
+# --- recurring bookings ------------------------------------------------------------------------
+
+
+def test_series_books_free_dates_and_lists_the_conflicts(zeitz, hub, room, anna, ben):
+    day = workday(7)
+    while day.weekday() != 1:  # a Tuesday
+        day += dt.timedelta(days=1)
+    # Ben has the room on the second Tuesday; the fourth is an exception.
+    second = day + dt.timedelta(weeks=1)
+    book(room, ben, start=at(second, 9), end=at(second, 10))
+    with scope(municipality=zeitz):
+        result = services.series_create(
+            resource=room,
+            actor=anna,
+            rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=5",
+            start=at(day, 9),
+            end=at(day, 10),
+            exdates=[day + dt.timedelta(weeks=3)],
+        )
+    booked_days = [b.start.astimezone(at(day, 9).tzinfo).date() for b in result.booked]
+    conflicts = dict(result.conflicts)
+    assert second in conflicts and "already booked" in conflicts[second]
+    assert day + dt.timedelta(weeks=3) not in booked_days + list(conflicts)
+    assert len(booked_days) + len(conflicts) == 4
+    assert all(b.series_id == result.series.pk for b in result.booked)
+    # Wall-clock time is kept across a change of daylight saving time.
+    assert all(b.start.astimezone(at(day, 9).tzinfo).hour == 9 for b in result.booked)
+
+
+def test_series_needs_a_valid_rule(zeitz, room, anna):
+    with scope(municipality=zeitz), pytest.raises(ValidationError) as exc:
+        services.series_create(
+            resource=room,
+            actor=anna,
+            rrule="EVERY TUESDAY",
+            start=at(workday(), 9),
+            end=at(workday(), 10),
+        )
+    assert "RRULE" in exc.value.message_dict["rrule"][0]

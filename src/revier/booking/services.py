@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
@@ -25,7 +26,16 @@ from django.utils.translation import gettext as _
 
 from revier.booking import links
 from revier.booking.calendar import Calendar, max_concurrent, tz
-from revier.booking.models import Booking, Closure, Contingent, Hub, OpeningHours, Resource, Slot
+from revier.booking.models import (
+    Booking,
+    Closure,
+    Contingent,
+    Hub,
+    OpeningHours,
+    Resource,
+    Series,
+    Slot,
+)
 from revier.core.audit import AuditContext, audit_log
 from revier.core.locking import LockBusy, is_lock_timeout, lock
 
@@ -922,3 +932,88 @@ def booking_mark(*, booking: Booking, what: str, actor, context=None, now=None) 
     booking.refresh_from_db()
     _audit(booking, actor=actor, action="change", summary=f"marked {what}", context=context)
     return booking
+
+
+SERIES_MAX = 100
+
+
+@dataclass
+class SeriesResult:
+    series: Series
+    booked: list[Booking]
+    conflicts: list[tuple[dt.date, str]]
+
+
+def series_create(
+    *,
+    resource: Resource,
+    actor,
+    rrule: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    exdates: list[dt.date] | None = None,
+    organisation=None,
+    context: AuditContext | None = None,
+    now: dt.datetime | None = None,
+) -> SeriesResult:
+    """A recurring booking (RFC 5545 RRULE, e.g. ``FREQ=WEEKLY;BYDAY=TU;COUNT=10``) with
+    exception dates: every date is booked on its own (its own short transaction), dates that
+    collide or are closed are reported with the reason, the others booked (as Indico does)."""
+    from dateutil.rrule import rrulestr
+
+    now = now or timezone.now()
+    if not resource.exclusive:
+        raise ValidationError({"bookable": _("Only desks and rooms can be booked as a series.")})
+    if start is None or end is None or end <= start:
+        raise ValidationError({"end": _("The end must be after the start")})
+    try:
+        rule = rrulestr(rrule.strip(), dtstart=start.astimezone(tz()))
+    except (ValueError, TypeError):
+        raise ValidationError(
+            {"rrule": _("Write the recurrence as an iCalendar RRULE, e.g. FREQ=WEEKLY;COUNT=10")}
+        ) from None
+    skip = set(exdates or [])
+    dates = []
+    for occurrence in rule:
+        if len(dates) >= SERIES_MAX:
+            break
+        if occurrence.date() not in skip:
+            dates.append(occurrence)
+    if not dates:
+        raise ValidationError({"rrule": _("The recurrence has no dates.")})
+    length = end - start
+    series = Series.objects.create(
+        municipality_id=resource.municipality_id,
+        resource=resource,
+        user=actor,
+        rrule=rrule.strip(),
+        exdates=[d.isoformat() for d in sorted(skip)],
+    )
+    booked, conflicts = [], []
+    for occurrence in dates:
+        try:
+            booked.append(
+                booking_create(
+                    resource=resource,
+                    actor=actor,
+                    start=occurrence,
+                    end=occurrence + length,
+                    organisation=organisation,
+                    series=series,
+                    context=context,
+                    now=now,
+                    notify_person=False,
+                )
+            )
+        except ValidationError as exc:
+            messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            conflicts.append(
+                (occurrence.date(), " ".join(m for ms in messages.values() for m in ms))
+            )
+        except (BookingUnavailable, BookingLimitReached) as exc:
+            conflicts.append((occurrence.date(), exc.message))
+        except LockBusy:
+            conflicts.append(
+                (occurrence.date(), _("Many people are booking right now. Please try again."))
+            )
+    return SeriesResult(series=series, booked=booked, conflicts=conflicts)
