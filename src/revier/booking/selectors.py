@@ -89,14 +89,21 @@ def _course(resource: Resource, slots, *, now) -> list[Free]:
     return [Free(sessions[0].start, sessions[-1].end, remaining)] if remaining > 0 else []
 
 
-def hub_desk_availability(hub, start: dt.date, end: dt.date, *, now=None) -> dict[int, list[Free]]:
-    """Free desk periods of every desk of ``hub``: queries independent of the number of desks
-    and bookings (desks, opening hours, closures, bookings: one query each)."""
+def hub_availability(
+    hub, start: dt.date, end: dt.date, *, now=None
+) -> tuple[list[Resource], dict[int, list[Free]]]:
+    """The desks and rooms of ``hub`` and the free times of each: desks' whole and half days,
+    rooms' free grid cells. Queries independent of the number of resources and bookings
+    (resources, opening hours, closures, bookings: one query each)."""
     from revier.booking.calendar import Calendar
     from revier.booking.models import Closure, OpeningHours
 
     now = now or timezone.now()
-    desks = list(Resource.objects.filter(hub=hub, kind=Resource.Kind.DESK, active=True))
+    desks = list(
+        Resource.objects.filter(
+            hub=hub, kind__in=list(Resource.EXCLUSIVE_KINDS), active=True
+        ).order_by("kind", "name", "id")
+    )
     begin = dt.datetime.combine(start, dt.time.min, tzinfo=tz())
     finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz())
     hours: dict[int, list] = {}
@@ -128,10 +135,14 @@ def hub_desk_availability(hub, start: dt.date, end: dt.date, *, now=None) -> dic
         result[desk.pk] = [
             Free(a, b, 1)
             for day in days(start, end)
-            for a, b in calendar.desk_periods(day, half_days=desk.half_days)
+            for a, b in (
+                calendar.desk_periods(day, half_days=desk.half_days)
+                if desk.kind == Resource.Kind.DESK
+                else calendar.grid(day, desk.duration_minutes)
+            )
             if a > now and not any(overlaps(a, b, x, y) for x, y in mine)
         ]
-    return result
+    return desks, result
 
 
 def bookings_of(*, user) -> QuerySet[Booking]:
@@ -198,3 +209,22 @@ def day_list(day: dt.date) -> QuerySet[Booking]:
         .select_related("resource")
         .order_by("start", "id")
     )
+
+
+def fixed_desk_ids(hub) -> set[int]:
+    from revier.booking.models import Contingent
+
+    return set(
+        Contingent.fixed_desks.through.objects.filter(contingent__hub=hub).values_list(
+            "resource_id", flat=True
+        )
+    )
+
+
+def contingent_organisations(*, user, hub) -> list:
+    """The organisations ``user`` acts for that hold a contingent at ``hub``."""
+    from revier.accounts.models import Organisation
+    from revier.booking.models import Contingent
+
+    ids = Contingent.objects.filter(hub=hub).values_list("organisation_id", flat=True)
+    return list(Organisation.objects.filter(pk__in=list(ids), memberships__user=user))
