@@ -137,6 +137,14 @@ class Resource(TenantOwnedModel):
         return self.name
 
     @property
+    def plan_label(self) -> str:
+        """A short label for the floor plan: a desk's number, a room's name (shortened)."""
+        last = self.name.rsplit(" ", 1)[-1]
+        if self.kind == self.Kind.DESK and last.isdigit():
+            return last
+        return self.name if len(self.name) <= 18 else self.name[:17] + "…"
+
+    @property
     def exclusive(self) -> bool:
         return self.kind in self.EXCLUSIVE_KINDS
 
