@@ -210,3 +210,28 @@ def test_hub_ical_feed(client, zeitz, hub):
     assert response["Content-Type"].startswith("text/calendar")
     assert "SUMMARY:Gründerabend" in body and "DTSTART;TZID=Europe/Berlin:" in body
     assert "BEGIN:VTIMEZONE" in body
+
+
+def test_my_bookings_in_the_account(client, zeitz, naumburg, hub, anna):
+    from revier.accounts.services import organisation_create
+
+    company = organisation_create(name="Hub-Partner GmbH", admin=anna)
+    with scope(municipality=zeitz):
+        services.contingent_set(
+            municipality=zeitz, hub=hub, organisation=company, desks=5,
+            valid_from=workday(-30),
+        )  # fmt: skip
+    book(make_event(zeitz, name="Zeitzer Abend"), anna)
+    book(make_event(naumburg, name="Naumburger Abend"), anna)
+    book(make_event(zeitz, name="Not mine"), make_user_("ben@example.org"))
+    client.force_login(anna)
+    html = client.get("/zeitz/konto/termine/").content.decode()
+    assert "Zeitzer Abend" in html and "Naumburger Abend" in html and "Not mine" not in html
+    assert "Hub-Partner GmbH at Digital Hub Zeitz: 5 desks, 0 booked today" in html
+    assert client.get("/zeitz/termine/").content.decode().count("/zeitz/konto/termine/") == 1
+
+
+def make_user_(email):
+    from tests.conftest import make_user
+
+    return make_user(email)

@@ -195,6 +195,7 @@ def contributions() -> Contributions:
         ],
         urls=[
             UrlMount("termine/", "revier.booking.urls"),
+            UrlMount("konto/", "revier.booking.urls_account", order=60),
             UrlMount("backoffice/termine/", "revier.booking.urls_backoffice"),
             UrlMount("", "revier.booking.urls_api", site="api"),
         ],

@@ -228,3 +228,29 @@ def contingent_organisations(*, user, hub) -> list:
 
     ids = Contingent.objects.filter(hub=hub).values_list("organisation_id", flat=True)
     return list(Organisation.objects.filter(pk__in=list(ids), memberships__user=user))
+
+
+def me_contingents(*, user) -> list[dict]:
+    """The contingents of the organisations the person acts for, with today's use (the "me"
+    view: across municipalities, filtered by the person's memberships)."""
+    from revier.booking.models import Contingent
+
+    today = timezone.localdate()
+    begin = dt.datetime.combine(today, dt.time.min, tzinfo=tz())
+    with scopes_disabled():
+        contingents = list(
+            Contingent.objects.filter(organisation__memberships__user=user)
+            .select_related("hub", "organisation", "municipality")
+            .order_by("organisation__name", "hub__name")[:20]
+        )
+        used = dict(
+            Booking.objects.filter(
+                contingent__in=contingents,
+                status__in=Booking.ACTIVE,
+                start__lt=begin + dt.timedelta(days=1),
+                end__gt=begin,
+            )
+            .values_list("contingent_id")
+            .annotate(n=Count("id"))
+        )
+    return [{"contingent": c, "used_today": used.get(c.pk, 0)} for c in contingents]

@@ -3,6 +3,7 @@ cancel, calendar file), the public iCal feed of a hub."""
 
 import datetime as dt
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -305,3 +306,20 @@ def check_in(request, token: str):
             request, "booking/check_in.html", {"booking": booking, "error": exc.message}, status=409
         )
     return redirect("booking:booking", booking.token)
+
+
+@login_required
+def my_bookings(request):
+    """Meine Termine und Buchungen: the person's bookings in every municipality (newest first,
+    at most 200), upcoming and past apart; organisations' contingents where they are members."""
+    rows = selectors.me_bookings(user=request.user)
+    now = timezone.now()
+    return render(
+        request,
+        "booking/my_bookings.html",
+        {
+            "upcoming": sorted((b for b in rows if b.end > now), key=lambda b: b.start),
+            "past": [b for b in rows if b.end <= now][:50],
+            "contingents": selectors.me_contingents(user=request.user),
+        },
+    )
