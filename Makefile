@@ -20,7 +20,7 @@ TEST_WORKERS ?= auto
 # loadfile: a test file's tests run on one worker, so module fixtures are built once.
 PYTEST_XDIST := -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: help run demo test test-fast lint fmt migrations-check messages openapi openapi-check bench ci clean
+.PHONY: help run demo test test-fast lint fmt migrations-check messages openapi openapi-check chaos bench ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ openapi: .venv/.synced ## Regenerate docs/openapi.yaml
 openapi-check: .venv/.synced ## Fail if docs/openapi.yaml is not what the code generates
 	$(REVIER) spectacular --lang en --validate --fail-on-warn --file $(REVIER_DATA_DIR)/openapi.generated.yaml
 	diff -u docs/openapi.yaml $(REVIER_DATA_DIR)/openapi.generated.yaml
+
+chaos: .venv/.synced ## Fault injection on the production stack, full version (tests/chaos)
+	REVIER_CHAOS=full timeout 1200 .venv/bin/pytest -n 0 -m chaos -s tests/chaos $(PYTEST_ARGS)
 
 bench: .venv/.synced ## Run the benchmarks (see benchmarks/README.md)
 	.venv/bin/python benchmarks/portal/run.py

@@ -90,9 +90,14 @@ def cache_clear(backend=None) -> None:
 def _clean_cache():
     from django.core.cache import caches
 
+    from revier.tenancy import cache as tenancy_cache
+
     # The backends themselves: django.core.cache.cache is a proxy, no RedisCache instance.
     cache_clear(caches["default"])
     cache_clear(caches["fragments"])
+    # Rolled-back tests reuse primary keys (SQLite's AUTOINCREMENT counter is rolled back too),
+    # which a running installation never does: forget this process's municipalities.
+    tenancy_cache.clear_local()
     yield
     cache_clear(caches["default"])
     cache_clear(caches["fragments"])

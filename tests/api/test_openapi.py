@@ -30,6 +30,7 @@ def test_schema_is_served(client):
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
+        "/api/v1/altcha/challenge/",
         "/api/v1/municipalities/",
         "/api/v1/municipalities/{slug}/",
         "/api/v1/{municipality}/news/",

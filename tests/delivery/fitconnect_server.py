@@ -242,6 +242,15 @@ def set_sign(payload: dict, *, key: rsa.RSAPrivateKey, kid: str) -> str:
     return f"{signing_input}.{b64url(signature)}"
 
 
+class Dropped(Exception):
+    """Close the connection without an answer: the request was carried out, its answer lost
+    (a timeout or crash between sending and recording, as the sender sees it)."""
+
+
+# The sender's steps that change a submission, by the view that serves them (fault injection).
+STEPS = {"_create": "create", "_attachment": "attachment", "_submit": "submit"}
+
+
 class Refused(Exception):
     def __init__(self, status: int, slug: str, title: str, detail: str):
         super().__init__(detail)
@@ -344,6 +353,10 @@ class FitConnectServer:
         self.submissions: dict[str, Submission] = {}
         self.requests: list[tuple[str, str]] = []
         self.unavailable = False  # answer 503 to everything
+        # Faults to inject, each once, in order: (step, "before") answers 503 without doing
+        # anything; (step, "lost") does the step and closes the connection without an answer.
+        # Steps: "create", "attachment", "submit".
+        self.faults: list[tuple[str, str]] = []
         # The delivery service's own key for the events it issues (JWKS at /.well-known).
         self.signing_kid = str(uuid.uuid4())
         self.signing_key = rsa_key(4096, "sig-service")
@@ -430,9 +443,21 @@ class FitConnectServer:
         for route_method, pattern, view in routes:
             match = re.fullmatch(pattern, path)
             if match and route_method == method:
+                step = STEPS.get(view.__name__)
                 with self.lock:
-                    return view(*match.groups(), headers=headers, body=body)
+                    if self._fault(step, "before"):
+                        raise Refused(503, "unavailable", "Service Unavailable", "injected")
+                    answer = view(*match.groups(), headers=headers, body=body)
+                    if self._fault(step, "lost"):
+                        raise Dropped(f"{method} {path}")
+                    return answer
         raise Refused(404, "not-found", "Not Found", f"{method} {path}")
+
+    def _fault(self, step: str | None, how: str) -> bool:
+        if step is not None and (step, how) in self.faults:
+            self.faults.remove((step, how))
+            return True
+        return False
 
     def _token(self, headers, body):
         form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
@@ -716,6 +741,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, content_type, payload = self.state.handle(
                 self.command, self.path, self.headers, body
             )
+        except Dropped:
+            self.close_connection = True
+            return
         except Refused as exc:
             status, content_type = exc.status, "application/problem+json"
             payload = json.dumps(

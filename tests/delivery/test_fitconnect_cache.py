@@ -174,9 +174,9 @@ def test_kept_key_refused_by_the_receiver_is_fetched_anew_and_sent_once(
     assert len(submitted) == 2  # one per delivery: never twice
     assert {h["kid"] for h in submitted[-1].headers} == {fitconnect_server.destination.kid}
     assert second.submission_id == submitted[-1].submission_id
-    # The refused attempt stays an unsubmitted submission made with the old key.
-    refused = [s for s in fitconnect_server.submissions.values() if s.status != "submitted"]
-    assert len(refused) == 1
+    # The submission refused at its submit (parts sealed to the old key) is completed with
+    # parts sealed anew, not left open beside a second one (ADR 0030).
+    assert len(fitconnect_server.submissions) == 2
     assert old_kid != fitconnect_server.destination.kid
 
     # Later deliveries keep the new key.

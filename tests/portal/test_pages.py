@@ -17,25 +17,88 @@ def html_text(response) -> str:
 
 
 @pytest.mark.django_db
-def test_platform_home_lists_every_municipality_with_land_kreis_and_ags(client, zeitz, naumburg):
+def test_platform_home_offers_search_and_the_states_not_every_municipality(client, zeitz, naumburg):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
+    assert 'role="search"' in html
+    assert (
+        '<input class="kern-form-input__input" type="search" id="municipality-q" name="q"' in html
+    )
+    assert 'href="/?land=15">Sachsen-Anhalt</a>' in html
+    assert (
+        'Sachsen-Anhalt</a> <span class="revier-count">(2<span class="kern-sr-only"> municipalities'
+        in html
+    )
+    # No municipality is listed on the start page itself.
+    assert 'href="/zeitz/"' not in html
+    assert 'href="/?land=09"' not in html  # no municipality in Bayern
+
+
+@pytest.mark.django_db
+def test_platform_home_browses_land_then_kreis(client, zeitz, naumburg):
+    municipality_create(slug="halle", name="Halle (Saale)", ags="15002000", ars="150020000000")
+    land = client.get("/?land=15")
+    assert land.status_code == 200
+    html = land.content.decode()
+    assert 'href="/?kreis=15084">Burgenlandkreis</a>' in html
+    assert 'href="/?kreis=15002">15002</a>' in html  # a Kreis without a name shows its key
+    assert 'href="/zeitz/"' not in html
+    kreis = client.get("/?kreis=15084")
+    html = kreis.content.decode()
     assert '<a class="kern-link kern-link--stretched" href="/zeitz/">Zeitz</a>' in html
     assert 'href="/naumburg/">Naumburg (Saale)</a>' in html
-    text = html_text(response)
-    assert "AGS 15084590" in text
-    assert "AGS 15084355" in text
-    assert text.count("State Sachsen-Anhalt") == 2
-    assert text.count("District Burgenlandkreis") == 2
+    assert 'href="/halle/"' not in html
+    text = html_text(kreis)
+    assert "Municipalities in Burgenlandkreis" in text
+    assert "AGS 15084590" in text and "State Sachsen-Anhalt" in text
+    assert 'href="/?land=15">Sachsen-Anhalt</a>' in html  # the way back
+
+
+@pytest.mark.django_db
+def test_platform_home_searches_by_name_postcode_and_ags(client, zeitz, naumburg):
+    municipality_update(municipality=zeitz, postcode="06712")
+    for query in ("zeit", "06712", "1508459"):
+        html = client.get("/", {"q": query}).content.decode()
+        assert 'href="/zeitz/"' in html, query
+        assert 'href="/naumburg/"' not in html, query
+    empty = client.get("/", {"q": "Atlantis"})
+    assert empty.status_code == 200
+    assert "No municipality matches your search" in html_text(empty)
+
+
+@pytest.mark.django_db
+def test_platform_home_refuses_bad_input_clearly(client, zeitz):
+    long = client.get("/", {"q": "x" * 101})
+    assert long.status_code == 400
+    html = long.content.decode()
+    assert 'aria-invalid="true"' in html and 'id="municipality-q-error"' in html
+    assert "Enter at most 100 characters." in html
+    assert client.get("/", {"land": "99"}).status_code == 404
+    assert client.get("/", {"kreis": "15a84"}).status_code == 404
+    assert client.get("/", {"kreis": "15084", "page": "x"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_platform_home_results_are_paginated(client, zeitz):
+    for i in range(700, 727):
+        municipality_create(
+            slug=f"gemeinde-{i}", name=f"Gemeinde {i}", ags=f"15084{i}", ars=f"150840000{i}"
+        )
+    first = client.get("/", {"kreis": "15084"}).content.decode()
+    assert first.count("kern-link--stretched") == 24
+    assert 'href="?kreis=15084&amp;page=2" rel="next"' in first
+    second = client.get("/", {"kreis": "15084", "page": "2"}).content.decode()
+    assert second.count("kern-link--stretched") == 4
 
 
 @pytest.mark.django_db
 def test_platform_home_hides_inactive_municipalities(client, zeitz, naumburg):
     municipality_update(municipality=naumburg, is_active=False)
-    html = client.get("/").content.decode()
+    html = client.get("/?kreis=15084").content.decode()
     assert 'href="/zeitz/"' in html
     assert 'href="/naumburg/"' not in html
+    assert 'href="/naumburg/"' not in client.get("/?q=naumburg").content.decode()
 
 
 @pytest.mark.django_db
@@ -297,7 +360,15 @@ def test_home_queries_do_not_grow_with_municipalities(client, zeitz, publish_new
     assert _home_queries(client, "/zeitz/") == few_home
     many_platform = _home_queries(client, "/")
     assert many_platform == few_platform
-    assert client.get("/").content.decode().count("kern-link--stretched") == 30
+    for path in ("/?land=15", "/?kreis=15084", "/?q=gemeinde"):
+        few = _home_queries(client, path)
+        municipality_create(
+            slug=f"weitere-{len(path)}",
+            name=f"Gemeinde {len(path)}x",
+            ags=f"150848{len(path):02d}",
+            ars=f"1508400008{len(path):02d}",
+        )
+        assert _home_queries(client, path) == few, path
 
 
 @pytest.mark.django_db

@@ -63,7 +63,7 @@ def test_disabled_module_gets_clear_404_and_no_nav_link(client, zeitz):
 
 
 def test_platform_pages_have_no_municipality(client, zeitz):
-    response = client.get(reverse("portal:home"))
+    response = client.get(reverse("portal:home"), {"kreis": "15084"})
     assert response.status_code == 200
     assert response.wsgi_request.municipality is None
     assert "/zeitz/" in response.content.decode()
@@ -93,20 +93,93 @@ def test_municipality_is_cached_and_writes_are_seen_at_once(
     assert client.get("/zeitz/impressum/").status_code == 404
 
 
-def test_another_process_sees_writes_through_the_shared_generation(zeitz):
-    """A write replaces the shared generation; a process holding an old copy reloads."""
-    from django.core.cache import cache
+def test_another_process_sees_writes_through_the_municipalitys_version(zeitz, monkeypatch):
+    """A write publishes the municipality's new version; another process holding an old copy
+    trusts it for at most TTL seconds, then checks the version (one cache GET) and reloads."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from revier.tenancy import cache as tenancy_cache
     from revier.tenancy.models import Municipality
     from revier.tenancy.selectors import municipality_by_slug
 
+    clock = [1000.0]
+    monkeypatch.setattr(tenancy_cache.time, "monotonic", lambda: clock[0])
     assert municipality_by_slug("zeitz").phone == ""
-    # Simulate the write of another process: the database changes and the generation is replaced.
+    # Within the TTL: no query and no cache round trip.
+    monkeypatch.setattr(tenancy_cache.cache, "get", _forbidden)
+    with CaptureQueriesContext(connection) as ctx:
+        assert municipality_by_slug("zeitz").phone == ""
+    assert ctx.captured_queries == []
+    monkeypatch.undo()
+    monkeypatch.setattr(tenancy_cache.time, "monotonic", lambda: clock[0])
+
+    # Another process writes: the database changes and it publishes the new version.
     Municipality.objects.filter(pk=zeitz.pk).update(phone="03441 1")
-    assert municipality_by_slug("zeitz").phone == ""  # still the cached copy
-    cache.set(tenancy_cache.GENERATION_KEY, "another-process")
+    other = Municipality.objects.get(pk=zeitz.pk)
+    tenancy_cache.cache.set(tenancy_cache._version_key(zeitz.pk), "2099-01-01T00:00:00+00:00")
+    assert municipality_by_slug("zeitz").phone == ""  # still trusted within the TTL
+    clock[0] += tenancy_cache.TTL + 0.1
     assert municipality_by_slug("zeitz").phone == "03441 1"
+    assert other.phone == "03441 1"
+
+
+def test_unchanged_version_is_checked_without_a_query(zeitz, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from revier.tenancy import cache as tenancy_cache
+    from revier.tenancy.selectors import municipality_by_slug
+
+    clock = [1000.0]
+    monkeypatch.setattr(tenancy_cache.time, "monotonic", lambda: clock[0])
+    municipality_by_slug("zeitz")
+    clock[0] += tenancy_cache.TTL + 0.1
+    with CaptureQueriesContext(connection) as ctx:
+        assert municipality_by_slug("zeitz").slug == "zeitz"
+    assert ctx.captured_queries == []
+
+
+def test_a_change_drops_only_that_municipalitys_entries(zeitz, naumburg):
+    from revier.tenancy import cache as tenancy_cache
+    from revier.tenancy.selectors import municipality_by_slug
+    from revier.tenancy.services import municipality_update
+
+    municipality_by_slug("zeitz")
+    municipality_by_slug("naumburg")
+    assert {key for _, key in tenancy_cache._entries} == {"zeitz", "naumburg"}
+    municipality_update(municipality=zeitz, phone="03441 2")
+    assert {key for _, key in tenancy_cache._entries} == {"naumburg"}
+    assert municipality_by_slug("zeitz").phone == "03441 2"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lost_version_key_reloads_from_the_database(zeitz, monkeypatch):
+    """Redis restarted without its data: the next check reloads and publishes the version again."""
+    from revier.tenancy import cache as tenancy_cache
+    from revier.tenancy.models import Municipality
+    from revier.tenancy.selectors import municipality_by_slug
+    from revier.tenancy.services import municipality_update
+
+    clock = [1000.0]
+    monkeypatch.setattr(tenancy_cache.time, "monotonic", lambda: clock[0])
+    municipality_by_slug("zeitz")
+    key = tenancy_cache._version_key(zeitz.pk)
+    assert tenancy_cache.cache.get(key) == zeitz.updated_at.isoformat()
+    tenancy_cache.cache.delete(key)
+    Municipality.objects.filter(pk=zeitz.pk).update(phone="03441 3")
+    clock[0] += tenancy_cache.TTL + 0.1
+    assert municipality_by_slug("zeitz").phone == "03441 3"
+    assert tenancy_cache.cache.get(key) == zeitz.updated_at.isoformat()
+    # After a committed write the published version is the new one.
+    municipality_update(municipality=zeitz, phone="03441 4")
+    assert (
+        tenancy_cache.cache.get(key) == Municipality.objects.get(pk=zeitz.pk).updated_at.isoformat()
+    )
+
+
+def _forbidden(*args, **kwargs):
+    raise AssertionError("no cache round trip expected")
 
 
 def test_cached_municipality_is_a_private_copy(zeitz):

@@ -2,8 +2,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.core.exceptions import ImproperlyConfigured, MultipleObjectsReturned, PermissionDenied
-from django.db import transaction
 from django.utils.crypto import constant_time_compare
+
+from revier.core import outbox
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,9 +20,7 @@ class AccountAdapter(DefaultAccountAdapter):
             if mimetype == "text/html":
                 html = content
         subject, body, to = msg.subject, msg.body, list(msg.to)
-        transaction.on_commit(
-            lambda: send_mail_task.delay(subject=subject, body=body, to=to, html=html)
-        )
+        outbox.enqueue(send_mail_task, subject=subject, body=body, to=to, html=html)
 
     def post_login(self, request, user, **kwargs):
         # Runs once the login is complete (after e-mail verification and TOTP stages), for

@@ -112,7 +112,10 @@ class Upload(TenantOwnedModel):
         verbose_name_plural = _("uploads")
         ordering = ["application", "path"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "path"], name="applications_upload_path")
+            # The municipality first, as in every unique constraint of a tenant table (Citus).
+            models.UniqueConstraint(
+                fields=["municipality", "application", "path"], name="applications_upload_path"
+            )
         ]
 
     def __str__(self) -> str:

@@ -296,13 +296,15 @@ def _submit(
     receipt_url_for: Callable[[Application], str] | None = None,
     answers_checked: bool = False,
     uploads: list[tuple[str, str, bytes]] | None = None,
+    prepared: PreparedReceipt | None = None,
 ) -> tuple[Application, Payment | None]:
     """``application_submit`` in the caller's transaction, which must last until the end (the
     row lock and everything written belong to it). The API calls this inside its own
     transaction: a savepoint per nested service cost two statements each. Also returns the
     payment started with the submission (invoice), if any. ``answers_checked``: the stored
     answers were validated in this same transaction (the API's ``_api_prepare``); ``uploads``
-    see ``_complete``."""
+    see ``_complete``; ``prepared``: the receipt made before the transaction
+    (``_receipt_prepare``)."""
     # What the submission reads anyway comes in the same query (the lock stays on the row).
     locked = (
         Application.objects.select_for_update(of=("self",))
@@ -319,7 +321,7 @@ def _submit(
     errors = {} if answers_checked else validate_answers(version, locked.data, compiled=compiled)
     if errors:
         raise ValidationError(errors)
-    now = timezone.now()
+    now = prepared.submitted_at if prepared is not None else timezone.now()
     locked.declaration_at = now
     locked.submitted_at = now
     fee = payment_selectors.fee_for(leika=locked.leika)
@@ -339,10 +341,65 @@ def _submit(
             notify_url_for=lambda _tid: "",
             account=payment_selectors.payment_account_get(),
         )
+    receipt = None
+    if prepared is not None and payment is None and prepared.matches(locked):
+        receipt = prepared.pdf
     completed = _complete(
-        locked, tree=tree, payment=payment, receipt_url_for=receipt_url_for, uploads=uploads
+        locked,
+        tree=tree,
+        payment=payment,
+        receipt_url_for=receipt_url_for,
+        uploads=uploads,
+        receipt=receipt,
     )
     return completed, payment
+
+
+@dataclass(frozen=True)
+class PreparedReceipt:
+    """A receipt made before the submission's transaction, and what it was made from."""
+
+    pdf: bytes
+    submitted_at: dt.datetime
+    reference: str
+    service_name: str
+    language: str
+
+    def matches(self, application: Application) -> bool:
+        return (application.reference, application.service_name, application.language) == (
+            self.reference,
+            self.service_name,
+            self.language,
+        )
+
+
+def _receipt_prepare(*, municipality, version, reference: str, data: dict):
+    """The receipt of an API submission without a fee, made before its transaction: the PDF
+    work (~5 ms, more for long answers) then holds no lock — on SQLite the whole database's
+    write lock. With a fee the receipt names the payment started in the transaction, so it is
+    made there. None when a fee applies."""
+    fee = payment_selectors.fee_for(leika=version.form.leika)
+    if fee is not None and fee.amount > 0 and fee.policy != Fee.Policy.INACTIVE:
+        return None
+    submitted_at = timezone.now()
+    draft = Application(
+        municipality=municipality,
+        reference=reference,
+        form_version=version,
+        leika=version.form.leika,
+        service_name=version.title[:300],
+        language=translation.get_language() or "",
+        data=data,
+        submitted_at=submitted_at,
+    )
+    tree = form_version_compiled(version).tree
+    return PreparedReceipt(
+        pdf=receipt_pdf(application=draft, tree=tree),
+        submitted_at=submitted_at,
+        reference=reference,
+        service_name=draft.service_name,
+        language=draft.language,
+    )
 
 
 def _payment_information(payment: Payment | None) -> PaymentInformation | None:
@@ -365,15 +422,17 @@ def _complete(
     payment: Payment | None,
     receipt_url_for: Callable[[Application], str] | None,
     uploads: list[tuple[str, str, bytes]] | None = None,
+    receipt: bytes | None = None,
 ) -> Application:
     """Receipt, delivery package, delivery and confirmation e-mail (the row is locked).
     ``uploads``: the application's files as (filename, content type, content) in path order,
-    when the caller has them in hand (the API stored them in this transaction); else read."""
+    when the caller has them in hand (the API stored them in this transaction); else read.
+    ``receipt``: made before the transaction from the same answers, else made here."""
     application.status = Status.SUBMITTED
-    account = payment_selectors.payment_account_get() if payment else None
-    application.receipt = receipt_pdf(
-        application=application, tree=tree, payment=payment, account=account
-    )
+    if receipt is None:
+        account = payment_selectors.payment_account_get() if payment else None
+        receipt = receipt_pdf(application=application, tree=tree, payment=payment, account=account)
+    application.receipt = receipt
     # The answers were saved before and do not change here: not sent again.
     application.save(
         update_fields=[
@@ -618,6 +677,10 @@ def application_submit_api(
     # not queue behind each other's receipt and encryption for the counter's row lock.
     cleaned, uploads = _api_prepare(version=version, data=data, files=files)
     reference = reference_reserve(municipality=municipality)
+    # The receipt before the transaction: its PDF work holds no lock (issue 13, item 1).
+    prepared = _receipt_prepare(
+        municipality=municipality, version=version, reference=reference, data=cleaned
+    )
     try:
         with transaction.atomic():
             if idempotency_key:
@@ -644,6 +707,7 @@ def application_submit_api(
                 declaration=True,
                 receipt_url_for=receipt_url_for,
                 answers_checked=True,  # by _api_prepare, and stored as they are
+                prepared=prepared,
                 uploads=[
                     (checked.filename, checked.content_type, checked.content)
                     for _path, checked in sorted(uploads, key=lambda item: item[0])

@@ -117,6 +117,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "revier.tenancy.middleware.MunicipalityMiddleware",
+    # A RateLimited from any view becomes a 429 page with Retry-After (ADR 0028).
+    "revier.core.abuse.middleware.RateLimitMiddleware",
+    # Innermost: knows the municipality and the language (ADR 0033).
+    "revier.core.pagecache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "revier.config.urls"
@@ -196,13 +200,45 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_NAMES = ("default", "mail", "submissions", "media", "background")
 # Every module declares its task routes and periodic tasks in its module.py (revier.core.kit);
-# the router reads them, and beat takes the schedule when it starts (revier.config.celery).
+# the router reads them, and beat's scheduler takes the schedule (revier.config.celery).
 CELERY_TASK_ROUTES = ("revier.core.kit.route_task",)
+# A task's message is acknowledged when the task has finished, and given back to the queue when
+# the process running it dies (kill -9, OOM): work is never lost with a worker. Every task is
+# therefore written to run twice harmlessly (ADR 0030).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Publishing a message gives up after about a second when the broker is down: the caller is not
+# held; the outbox row stays and the sweeper hands it over later (revier.core.outbox).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat takes the modules' periodic tasks (revier.core.kit) into its schedule.
+CELERY_BEAT_SCHEDULER = "revier.config.celery:ModuleScheduler"
+# The transactional outbox (revier.core.outbox, ADR 0030): how often the sweeper hands over what
+# was not handed to the broker at commit, how old a row must be before it does (younger ones are
+# still being handed over by their own commit), and how long handed-over rows are kept.
+REVIER_OUTBOX_SWEEP_SECONDS = float(os.environ.get("REVIER_OUTBOX_SWEEP_SECONDS", "60"))
+REVIER_OUTBOX_GRACE_SECONDS = float(os.environ.get("REVIER_OUTBOX_GRACE_SECONDS", "30"))
+REVIER_OUTBOX_KEEP_SECONDS = float(os.environ.get("REVIER_OUTBOX_KEEP_SECONDS", "3600"))
+# How often waiting deliveries are looked for (retries due, claims of dead workers, deliveries
+# whose task was lost with the broker's data).
+REVIER_DELIVERY_SWEEP_SECONDS = float(os.environ.get("REVIER_DELIVERY_SWEEP_SECONDS", "300"))
+# A claim of a delivery ("sending") older than this is taken over: its worker is taken for dead.
+REVIER_DELIVERY_SENDING_LEASE_SECONDS = float(
+    os.environ.get("REVIER_DELIVERY_SENDING_LEASE_SECONDS", "600")
+)
+# A delivery still "pending" this long after it was written or last enqueued has lost its task.
+REVIER_DELIVERY_PENDING_GRACE_SECONDS = float(
+    os.environ.get("REVIER_DELIVERY_PENDING_GRACE_SECONDS", "120")
+)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -248,6 +284,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# Abuse protection (revier.core.abuse, ADR 0028): limits per scope as {scope: (limit, window s)}
+# override what the code asks for; REVIER_PROOF_AFTER {scope: n} when to demand a proof of work.
+REVIER_RATE_LIMITS: dict[str, tuple[int, int]] = {}
+REVIER_PROOF_AFTER: dict[str, int] = {}
+# ALTCHA: the search space of a challenge (about 0.1–0.5 s in a browser at 100,000) and its life.
+REVIER_ALTCHA_MAX_NUMBER = int(os.environ.get("REVIER_ALTCHA_MAX_NUMBER", "100000"))
+REVIER_ALTCHA_EXPIRES = 3600
+# Without JavaScript: seconds to wait before a form may be sent, and how long its token lives.
+REVIER_TIMELOCK_SECONDS = int(os.environ.get("REVIER_TIMELOCK_SECONDS", "10"))
+REVIER_TIMELOCK_MAX_AGE = 2 * 3600
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Revier"
 
@@ -332,6 +378,11 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 
 # --- API ----------------------------------------------------------------------------------------
+# Reverse proxies in front of Revier that append to X-Forwarded-For (deploy/: 1). One number for
+# the API throttles, the audit log, rate limits (revier.core.net.client_ip) and allauth's login
+# limits, so none of them counts the proxy's address instead of the client's.
+REVIER_NUM_PROXIES = int(os.environ.get("REVIER_NUM_PROXIES", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = REVIER_NUM_PROXIES
 REST_FRAMEWORK = {
     # Token first: DRF takes the WWW-Authenticate challenge from the first class, and only with
     # a challenge does a failed authentication answer 401 (otherwise 403).
@@ -349,7 +400,7 @@ REST_FRAMEWORK = {
     },
     # Behind a reverse proxy (deploy/) set to 1, so throttling counts the client's address from
     # X-Forwarded-For instead of the proxy's.
-    "NUM_PROXIES": int(os.environ.get("REVIER_NUM_PROXIES", "0")),
+    "NUM_PROXIES": REVIER_NUM_PROXIES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -9,6 +9,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from revier.core.abuse.ratelimit import RateLimited
+from revier.core.abuse.responses import problem_body
 from revier.core.kit import ModuleDisabled
 
 PROBLEM_TYPE_BASE = "https://revier.example/problems/"
@@ -38,6 +40,16 @@ class ProblemResponse(Response):
 
 def problem_exception_handler(exc, context):
     """Turn every API error into application/problem+json (RFC 7807)."""
+    if isinstance(exc, RateLimited):
+        body = problem_body(exc)
+        problem = ProblemResponse(
+            status_code=429,
+            title=body["title"],
+            detail=body["detail"],
+            type_="rate-limited",
+        )
+        problem["Retry-After"] = str(exc.retry_after)
+        return problem
     if isinstance(exc, ModuleDisabled):
         return ProblemResponse(
             status_code=404,

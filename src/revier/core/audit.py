@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from revier.core.models import AuditLogEntry
+from revier.core.net import client_ip
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def audit_context(request) -> AuditContext:
     if request is None:
         return AuditContext()
     return AuditContext(
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
         base_url=f"{request.scheme}://{request.get_host()}",
         municipality=getattr(request, "municipality", None),
     )

@@ -165,6 +165,9 @@ class PeriodicTask:
     task: str
     schedule: float  # seconds
     kwargs: dict = field(default_factory=dict)
+    # Also sent once when a worker has started: a safety net (outbox, delivery sweep) then
+    # takes over what a killed worker left at once, not one interval later.
+    at_worker_start: bool = False
 
 
 @dataclass(frozen=True)
@@ -429,6 +432,11 @@ def periodic_tasks() -> dict[str, dict[str, Any]]:
         p.name: {"task": p.task, "schedule": p.schedule, "kwargs": dict(p.kwargs)}
         for p in items("periodic_tasks")
     }
+
+
+def worker_start_tasks() -> list[PeriodicTask]:
+    """Periodic tasks to send once when a worker is ready (``at_worker_start``)."""
+    return [p for p in items("periodic_tasks") if p.at_worker_start]
 
 
 def demo_steps() -> list[DemoStep]:

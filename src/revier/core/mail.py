@@ -1,9 +1,10 @@
-"""Sending e-mail: always through the ``mail`` queue, and only after the transaction commits."""
+"""Sending e-mail: always through the ``mail`` queue, and only after the transaction commits
+(recorded in the outbox with the transaction, so a broker outage loses no message)."""
 
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from revier.core import outbox
 from revier.core.tasks import send_mail_task
 
 
@@ -19,8 +20,4 @@ def send_templated_mail(
     with translation.override(language or translation.get_language()):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
-
-    def enqueue() -> None:
-        send_mail_task.delay(subject=subject, body=body, to=to, reply_to=reply_to)
-
-    transaction.on_commit(enqueue)
+    outbox.enqueue(send_mail_task, subject=subject, body=body, to=to, reply_to=reply_to)

@@ -235,6 +235,53 @@ class SearchDocument(models.Model):
         return f"{self.source}:{self.key}"
 
 
+class OutboxMessage(models.Model):
+    """A task to hand to the broker once the transaction that wrote this row commits.
+
+    Written by ``revier.core.outbox.enqueue`` in the caller's transaction, so the work exists
+    exactly when the data it is about does; handed to Celery on commit, and by the periodic
+    sweeper when that did not happen (broker down, process killed). Not tenant-owned: the
+    sweeper reads across municipalities, and the rows hold only a task name and its arguments
+    (ADR 0030). ``municipality`` says whom the work is for, where it is for one.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    municipality = models.ForeignKey(
+        "tenancy.Municipality",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Hand-overs tried (at commit and by the sweeper); the last one's error, if it failed.
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # What the sweeper looks for: only rows not yet handed over (a small index).
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="core_outbox_waiting",
+            ),
+            models.Index(
+                fields=["dispatched_at"],
+                condition=models.Q(dispatched_at__isnull=False),
+                name="core_outbox_dispatched",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"
+
+
 class IdempotentRequest(TenantOwnedModel):
     """An API client's ``Idempotency-Key`` for one kind of request (``scope``): a repeated
     request returns the first answer (``revier.core.idempotency``)."""

@@ -1,9 +1,10 @@
-"""What the core contributes to the platform (see ``revier.core.kit``): the mail queue and the
-audit log's processing activity."""
+"""What the core contributes to the platform (see ``revier.core.kit``): the mail queue, the
+outbox sweeper and the audit log's processing activity."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from revier.core.kit import Contributions, ProcessingActivity, TaskRoute
+from revier.core.kit import Contributions, PeriodicTask, ProcessingActivity, TaskRoute
 
 
 def contributions() -> Contributions:
@@ -11,6 +12,16 @@ def contributions() -> Contributions:
         task_routes=[
             TaskRoute("revier.core.tasks.send_mail_task", "mail"),
             TaskRoute("revier.core.tasks.import_run_task", "background"),
+            TaskRoute("revier.core.tasks.outbox_sweep", "default"),
+        ],
+        # The transactional outbox's safety net (revier.core.outbox, ADR 0030).
+        periodic_tasks=[
+            PeriodicTask(
+                "core-outbox-sweep",
+                "revier.core.tasks.outbox_sweep",
+                settings.REVIER_OUTBOX_SWEEP_SECONDS,
+                at_worker_start=True,
+            ),
         ],
         processing_activities=[
             ProcessingActivity(

@@ -61,6 +61,15 @@ def import_run_task(*, run_id: int, municipality_id: int | None) -> str:
     return import_run_execute(run_id=run_id, municipality_id=municipality_id).status
 
 
+@shared_task(name="revier.core.tasks.outbox_sweep")
+def outbox_sweep() -> dict[str, int]:
+    """Periodic: hand over outbox rows that were not handed to the broker at commit, and delete
+    old handed-over ones (ADR 0030)."""
+    from revier.core import outbox
+
+    return outbox.sweep()
+
+
 # --- municipality tasks ------------------------------------------------------------------------
 
 

@@ -125,9 +125,13 @@ class SealedPackage:
     encrypted_attachments: dict[str, str]  # attachmentId -> JWE, in the package's order
 
 
-def package_seal(package: DeliveryPackage, *, key: jwk.JWK) -> SealedPackage:
-    """Validate the metadata, then encrypt metadata, data and every attachment to ``key``."""
-    attachment_ids = [str(uuid.uuid4()) for _ in package.attachments]
+def package_seal(
+    package: DeliveryPackage, *, key: jwk.JWK, attachment_ids: list[str] | None = None
+) -> SealedPackage:
+    """Validate the metadata, then encrypt metadata, data and every attachment to ``key``.
+    ``attachment_ids``: those announced before (a handover continued), else new ones."""
+    if attachment_ids is None or len(attachment_ids) != len(package.attachments):
+        attachment_ids = [str(uuid.uuid4()) for _ in package.attachments]
     metadata = metadata_build(package, attachment_ids=attachment_ids)
     metadata_validate(metadata)
     return SealedPackage(

@@ -47,6 +47,17 @@ TOKEN_MARGIN = 60.0
 EVENT_PREFIX = "https://schema.fitko.de/fit-connect/events/"
 # Only the receiving authority may issue these: signed with the destination's key.
 AUTHORITY_EVENTS = frozenset({"accept-submission", "reject-submission"})
+# Any of these in a submission's event log: it was submitted (nothing more may be sent for it).
+SUBMITTED_EVENTS = frozenset(
+    {
+        "submit-submission",
+        "notify-submission",
+        "forward-submission",
+        "accept-submission",
+        "reject-submission",
+        "delete-submission",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -358,20 +369,71 @@ class FitConnectClient:
         with _cache_lock:
             _destinations.pop((os.getpid(), self.api_url, destination_id), None)
 
-    def send(self, package: DeliveryPackage, *, destination_id: str) -> SendResult:
+    def send(
+        self,
+        package: DeliveryPackage,
+        *,
+        destination_id: str,
+        handover: dict | None = None,
+        checkpoint=None,
+    ) -> SendResult:
+        """Hand ``package`` over exactly once, across attempts.
+
+        ``handover`` is what an earlier attempt recorded through ``checkpoint`` (the announced
+        submission, its attachment ids, the authentication tags sent). With one, the
+        submission's state is read from its case's event log first: submitted already (the
+        earlier attempt's answer was lost) → its result, nothing is sent; still open → the same
+        submission is completed; unknown to the service (an open submission expires) → a new
+        one. ``checkpoint(state)`` is called after the submission is announced and before
+        anything of it is sent, so a crash at any later point is found by the next attempt.
+        """
+        state = dict(handover or {})
+        record = checkpoint or (lambda _state: None)
+        if state.get("destination_id") not in (None, destination_id):
+            state = {}  # the route now names another destination: its submission is not ours
+        if state.get("submission_id"):
+            done = self._submitted_before(state, destination_id)
+            if done is not None:
+                return done
         destination, key, kept = self._destination_and_key(destination_id, fresh=False)
         try:
-            return self._send(package, destination_id, destination, key)
+            return self._send(package, destination_id, destination, key, state, record)
         except FitConnectRefused as exc:
             if not kept or exc.step not in ("destination", "create", "attachment", "submit"):
                 raise
         # Refused with a kept destination or key (key rotated, services changed …): ask again
-        # and submit once more. The refused submission was not accepted: nothing goes twice.
+        # and complete the same submission with parts sealed anew (it was not submitted: the
+        # refusal came before or at its submit).
         self._destination_forget(destination_id)
         destination, key, _kept = self._destination_and_key(destination_id, fresh=True)
-        return self._send(package, destination_id, destination, key)
+        return self._send(package, destination_id, destination, key, state, record)
 
-    def _send(self, package, destination_id: str, destination: dict, key) -> SendResult:
+    def _submitted_before(self, state: dict, destination_id: str) -> SendResult | None:
+        """The result of an earlier attempt that did submit (read from the event log); None
+        when the submission is still open (``state`` kept) or unknown (``state`` cleared)."""
+        submission_id, case_id = state["submission_id"], state.get("case_id") or ""
+        try:
+            events = self.events(
+                case_id=case_id, submission_id=submission_id, destination_id=destination_id
+            )
+        except FitConnectRefused as exc:
+            if exc.problem is not None and exc.problem.status == 404:
+                # No such case: the submission was never submitted (an open one expires).
+                state.clear()
+                return None
+            raise
+        if any(event.name in SUBMITTED_EVENTS for event in events):
+            return SendResult(
+                submission_id=submission_id,
+                case_id=case_id,
+                metadata={},
+                authentication_tags=state.get("tags") or {},
+            )
+        return None
+
+    def _send(
+        self, package, destination_id: str, destination: dict, key, state: dict, record
+    ) -> SendResult:
         offered = {s.get("identifier") for s in destination.get("services") or []}
         if offered and package.service_identifier not in offered:
             raise FitConnectRefused(
@@ -379,31 +441,54 @@ class FitConnectClient:
                 step="destination",
             )
         try:
-            sealed = envelope.package_seal(package, key=key)
+            sealed = envelope.package_seal(
+                package, key=key, attachment_ids=state.get("attachment_ids")
+            )
         except envelope.MetadataInvalid as exc:
             raise FitConnectRefused(f"metadata invalid: {exc}", step="metadata") from exc
-
-        created = self._api(
-            "create",
-            "POST",
-            "/v1/submissions",
-            expect=(200, 201),
-            json={
-                "destinationId": destination_id,
-                "announcedAttachments": list(sealed.encrypted_attachments),
-                "serviceType": {
-                    "name": package.service_name,
-                    "identifier": package.service_identifier,
-                },
+        tags = {
+            "metadata": authentication_tag(sealed.encrypted_metadata),
+            "data": authentication_tag(sealed.encrypted_data),
+            "attachments": {
+                attachment_id: authentication_tag(token)
+                for attachment_id, token in sealed.encrypted_attachments.items()
             },
-        ).json()
-        submission_id = str(created.get("submissionId") or "")
-        try:
-            uuid.UUID(submission_id)
-        except ValueError as exc:
-            raise FitConnectRefused(
-                f"the answer carries no valid submissionId: {submission_id!r}", step="create"
-            ) from exc
+        }
+        submission_id = state.get("submission_id") or ""
+        case_id = state.get("case_id") or ""
+        if not submission_id:
+            created = self._api(
+                "create",
+                "POST",
+                "/v1/submissions",
+                expect=(200, 201),
+                json={
+                    "destinationId": destination_id,
+                    "announcedAttachments": list(sealed.encrypted_attachments),
+                    "serviceType": {
+                        "name": package.service_name,
+                        "identifier": package.service_identifier,
+                    },
+                },
+            ).json()
+            submission_id = str(created.get("submissionId") or "")
+            case_id = str(created.get("caseId") or "")
+            try:
+                uuid.UUID(submission_id)
+            except ValueError as exc:
+                raise FitConnectRefused(
+                    f"the answer carries no valid submissionId: {submission_id!r}", step="create"
+                ) from exc
+        # Recorded before any part is sent: whatever happens next, the next attempt finds this
+        # submission and the tags of the parts about to be sent.
+        state.update(
+            destination_id=destination_id,
+            submission_id=submission_id,
+            case_id=case_id,
+            attachment_ids=list(sealed.encrypted_attachments),
+            tags=tags,
+        )
+        record(dict(state))
 
         for attachment_id, token in sealed.encrypted_attachments.items():
             self._api(
@@ -414,28 +499,30 @@ class FitConnectClient:
                 content=token.encode("ascii"),
                 headers={"Content-Type": "application/jose"},
             )
-        submitted = self._api(
-            "submit",
-            "PUT",
-            f"/v1/submissions/{submission_id}",
-            expect=(200, 202),
-            json={
-                "encryptedMetadata": sealed.encrypted_metadata,
-                "encryptedData": sealed.encrypted_data,
-            },
-        ).json()
+        try:
+            submitted = self._api(
+                "submit",
+                "PUT",
+                f"/v1/submissions/{submission_id}",
+                expect=(200, 202),
+                json={
+                    "encryptedMetadata": sealed.encrypted_metadata,
+                    "encryptedData": sealed.encrypted_data,
+                },
+            ).json()
+        except FitConnectRefused as exc:
+            # "Already submitted": an attempt taken for dead completed it after all.
+            if exc.problem is None or exc.problem.status != 409:
+                raise
+            done = self._submitted_before(state, destination_id)
+            if done is None:
+                raise
+            return done
         return SendResult(
             submission_id=submission_id,
-            case_id=str(submitted.get("caseId") or created.get("caseId") or ""),
+            case_id=str(submitted.get("caseId") or case_id),
             metadata=sealed.metadata,
-            authentication_tags={
-                "metadata": authentication_tag(sealed.encrypted_metadata),
-                "data": authentication_tag(sealed.encrypted_data),
-                "attachments": {
-                    attachment_id: authentication_tag(token)
-                    for attachment_id, token in sealed.encrypted_attachments.items()
-                },
-            },
+            authentication_tags=tags,
         )
 
     # --- the event log ------------------------------------------------------------------------

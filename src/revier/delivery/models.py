@@ -86,6 +86,13 @@ class Delivery(TenantOwnedModel):
     answer_next_check_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sending_since = models.DateTimeField(null=True, blank=True)
+    # Who holds the "sending" claim: "host:pid" of the process. A claim of a process that is gone
+    # from this host is taken over at once instead of after the lease (worker killed).
+    sending_by = models.CharField(max_length=200, blank=True, editable=False)
+    # What the receiver knows of an unfinished handover, recorded before each step that hands
+    # something over (FIT-Connect: the announced submission, its attachment ids and the tags
+    # sent), so that a later attempt continues or confirms it instead of starting another one.
+    handover = models.JSONField(default=dict, blank=True, editable=False)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

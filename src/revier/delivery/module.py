@@ -1,5 +1,6 @@
 """What the delivery module contributes to the platform (see ``revier.core.kit``)."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
@@ -62,7 +63,13 @@ def contributions() -> Contributions:
             TaskRoute("revier.delivery.tasks.check_delivery_answers", "submissions"),
         ],
         periodic_tasks=[
-            PeriodicTask("delivery-retry-due", "revier.delivery.tasks.retry_due_deliveries", 300.0),
+            PeriodicTask(
+                "delivery-retry-due",
+                "revier.delivery.tasks.retry_due_deliveries",
+                settings.REVIER_DELIVERY_SWEEP_SECONDS,
+                # A restarted worker takes over the claims its killed predecessor left.
+                at_worker_start=True,
+            ),
             PeriodicTask("delivery-answers", "revier.delivery.tasks.check_delivery_answers", 300.0),
         ],
         urls=[UrlMount("backoffice/zustellungen/", "revier.delivery.urls")],

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +20,7 @@ from django_scopes import get_scope
 from jwcrypto import jwk
 
 from revier.core import crypto as sealing
+from revier.core import outbox
 from revier.core.audit import audit_log
 from revier.core.db import binary_values
 from revier.delivery import crypto, envelope, selectors
@@ -38,8 +42,18 @@ PACKAGE_PURPOSE = "delivery.package"
 KEY_PURPOSE = "delivery.municipality-key"
 DEFAULT_PLUGIN = "backoffice"
 MAX_ATTEMPTS = 15
-# A "sending" claim older than this belongs to a worker that died: it may be taken over.
-SENDING_LEASE = timedelta(minutes=10)
+
+
+def sending_lease() -> timedelta:
+    """A "sending" claim older than this belongs to a worker that died: it may be taken over
+    (setting ``REVIER_DELIVERY_SENDING_LEASE_SECONDS``, default 10 minutes: longer than any
+    handover with its HTTP timeouts). A claim of a process that is gone from this host is taken
+    over at once (``_claim_abandoned``)."""
+    return timedelta(seconds=settings.REVIER_DELIVERY_SENDING_LEASE_SECONDS)
+
+
+# Claims looked at per municipality and sweep for a process that is gone.
+CLAIMS_CHECKED = 200
 # How long after delivery the receiver's answer is asked for; after that staff see "no answer".
 ANSWER_WAIT = timedelta(days=30)
 # Answers checked per municipality and periodic run; the rest wait for the next run.
@@ -114,8 +128,9 @@ def delivery_route_set(
 
 def delivery_enqueue(*, package: DeliveryPackage) -> Delivery:
     """Persist ``package`` as a pending delivery and hand it to the ``submissions`` queue once
-    the surrounding transaction commits. Enqueueing the same reference again returns the
-    existing delivery (a replayed submit does not deliver twice)."""
+    the surrounding transaction commits (through the outbox: never lost with the broker).
+    Enqueueing the same reference again returns the existing delivery (a replayed submit does
+    not deliver twice)."""
     from revier.delivery.tasks import deliver_package
 
     active = get_scope().get("municipality")
@@ -136,9 +151,9 @@ def delivery_enqueue(*, package: DeliveryPackage) -> Delivery:
             )
     except IntegrityError:
         return Delivery.objects.get(reference=package.reference)
-    municipality_id, delivery_id = delivery.municipality_id, delivery.pk
-    transaction.on_commit(
-        lambda: deliver_package.delay(municipality_id=municipality_id, delivery_id=delivery_id)
+    # Recorded in this transaction, handed to the queue when it commits (ADR 0030).
+    outbox.enqueue(
+        deliver_package, municipality_id=delivery.municipality_id, delivery_id=delivery.pk
     )
     return delivery
 
@@ -179,6 +194,26 @@ def delivery_packages_discard(*, references: list[str]) -> int:
     )
 
 
+def process_identity() -> str:
+    """``host:pid`` of this process: who holds a claim."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claim_abandoned(delivery: Delivery) -> bool:
+    """Whether the ``sending`` claim belongs to a process that no longer exists on this host
+    (a worker killed with -9, out of memory). Other hosts' claims wait for the lease."""
+    host, _sep, pid = (delivery.sending_by or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, but not ours to signal
+        return False
+    return False
+
+
 def _claim(delivery_id: int) -> Delivery | None:
     """Move the delivery to ``sending`` if nobody else is at it; None if there is nothing to do.
 
@@ -190,12 +225,17 @@ def _claim(delivery_id: int) -> Delivery | None:
     delivery = Delivery.objects.defer("package_sealed").get(pk=delivery_id)
     if delivery.status in (Status.DELIVERED, Status.FAILED):
         return None
-    if delivery.status == Status.SENDING and delivery.sending_since > now - SENDING_LEASE:
+    if (
+        delivery.status == Status.SENDING
+        and delivery.sending_since > now - sending_lease()
+        and not _claim_abandoned(delivery)
+    ):
         return None
     claim = {
         "status": Status.SENDING,
         "attempts": delivery.attempts + 1,
         "sending_since": now,
+        "sending_by": process_identity(),
         "next_attempt_at": None,
         "updated_at": now,
     }
@@ -209,9 +249,25 @@ def _claim(delivery_id: int) -> Delivery | None:
     return delivery
 
 
+def _checkpoint(delivery: Delivery, handover: dict) -> None:
+    """Record what the receiver now knows of this handover, before the plugin goes on: a later
+    attempt (after a crash, a timeout) continues from here. Only the claim holder may; one that
+    lost its claim stops (``ClaimLost``) rather than hand over beside the new holder."""
+    matched = Delivery.objects.filter(
+        pk=delivery.pk, status=Status.SENDING, attempts=delivery.attempts
+    ).update(handover=handover, updated_at=timezone.now())
+    if not matched:
+        raise ClaimLost(f"delivery {delivery.pk}: claim lost during the handover")
+    delivery.handover = handover
+
+
+class ClaimLost(DeliveryTemporaryError):
+    """Another attempt took the delivery over (this one was taken for dead)."""
+
+
 def _finish(delivery: Delivery, **fields) -> Delivery:
     """Leave ``sending``; only the claim holder (same attempt number) may do so."""
-    fields = {**fields, "sending_since": None, "updated_at": timezone.now()}
+    fields = {**fields, "sending_since": None, "sending_by": "", "updated_at": timezone.now()}
     matched = Delivery.objects.filter(
         pk=delivery.pk, status=Status.SENDING, attempts=delivery.attempts
     ).update(**fields)
@@ -235,7 +291,17 @@ def delivery_run(*, delivery_id: int) -> Delivery:
         plugin = register.get(plugin_id)
         options = selectors.delivery_route_options(route=route) if route else {}
         package = delivery_package(delivery=delivery)
-        result = plugin.deliver(package=package, options=options, delivery=delivery)
+        if delivery.plugin and delivery.plugin != plugin_id:
+            delivery.handover = {}  # another route's unfinished handover does not apply
+        result = plugin.deliver(
+            package=package,
+            options=options,
+            delivery=delivery,
+            checkpoint=lambda handover: _checkpoint(delivery, handover),
+        )
+    except ClaimLost as exc:
+        logger.warning("%s", exc)
+        return Delivery.objects.defer("package_sealed").get(pk=delivery_id)
     except DeliveryRefused as exc:
         logger.warning("delivery %s refused: %s", delivery.pk, exc)
         return _finish(delivery, plugin=plugin_id, status=Status.FAILED, last_error=str(exc))
@@ -262,6 +328,7 @@ def delivery_run(*, delivery_id: int) -> Delivery:
         submission_id=result.submission_id[:100],
         case_id=result.case_id[:100],
         authentication_tags=result.authentication_tags,
+        handover={},
         delivered_at=now,
         last_error="",
         answer_next_check_at=now + answer_delay(timedelta(0)) if plugin.reads_answers else None,
@@ -291,20 +358,35 @@ def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
         obj=current,
         summary="delivery sent again",
     )
-    municipality_id, delivery_id = current.municipality_id, current.pk
-    transaction.on_commit(
-        lambda: deliver_package.delay(municipality_id=municipality_id, delivery_id=delivery_id)
-    )
+    outbox.enqueue(deliver_package, municipality_id=current.municipality_id, delivery_id=current.pk)
     return current
 
 
 def deliveries_due() -> list[int]:
     """Ids of deliveries in the active municipality that should be attempted now: waiting
-    retries whose time has come, and claims of workers that died."""
+    retries whose time has come, claims of workers that died (the lease ran out, or the process
+    is gone from this host), and pending ones whose task was lost (older than
+    ``REVIER_DELIVERY_PENDING_GRACE_SECONDS`` since written or last enqueued; ``updated_at`` is
+    moved on, so one is enqueued again at most once per grace period while a queue is long)."""
     now = timezone.now()
     retrying = Delivery.objects.filter(status=Status.RETRYING, next_attempt_at__lte=now)
-    stale = Delivery.objects.filter(status=Status.SENDING, sending_since__lt=now - SENDING_LEASE)
-    return list(retrying.values_list("pk", flat=True)) + list(stale.values_list("pk", flat=True))
+    stale = Delivery.objects.filter(status=Status.SENDING, sending_since__lt=now - sending_lease())
+    due = list(retrying.values_list("pk", flat=True)) + list(stale.values_list("pk", flat=True))
+    claimed = (
+        Delivery.objects.filter(status=Status.SENDING, sending_since__gte=now - sending_lease())
+        .exclude(sending_by="")
+        .only("pk", "sending_by")
+        .order_by("sending_since")[:CLAIMS_CHECKED]
+    )
+    due += [d.pk for d in claimed if _claim_abandoned(d)]
+    # Still "pending" this long after it was written or last enqueued: its task was lost (the
+    # broker's data lost, say).
+    grace = timedelta(seconds=settings.REVIER_DELIVERY_PENDING_GRACE_SECONDS)
+    lost = Delivery.objects.filter(status=Status.PENDING, updated_at__lt=now - grace)
+    lost_ids = list(lost.order_by("updated_at").values_list("pk", flat=True)[:CLAIMS_CHECKED])
+    if lost_ids:
+        Delivery.objects.filter(pk__in=lost_ids, status=Status.PENDING).update(updated_at=now)
+    return due + lost_ids
 
 
 # --- the authority's answer -------------------------------------------------------------------

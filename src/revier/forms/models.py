@@ -82,10 +82,13 @@ class FormVersion(TenantOwnedModel):
         verbose_name_plural = _("form versions")
         ordering = ["form", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["form", "number"], name="forms_unique_version_number"),
+            # The municipality first, as in every unique constraint of a tenant table (Citus).
+            models.UniqueConstraint(
+                fields=["municipality", "form", "number"], name="forms_unique_version_number"
+            ),
             # At most one version of a form is what residents fill in.
             models.UniqueConstraint(
-                fields=["form"],
+                fields=["municipality", "form"],
                 condition=Q(status="published"),
                 name="forms_one_published_version",
             ),

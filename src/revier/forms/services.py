@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from revier.core.audit import AuditContext, audit_log
+from revier.core.pagecache import public_content_changed
 from revier.forms import xdf
 from revier.forms.evaluation import compile_rule
 from revier.forms.genericode import parse_genericode
@@ -355,6 +356,8 @@ def form_version_publish(
         summary="published form version",
         context=context,
     )
+    # The service pages link to the published form (ADR 0033).
+    public_content_changed(version.municipality)
     return version
 
 
@@ -378,6 +381,8 @@ def form_version_retire(
         summary="retired form version",
         context=context,
     )
+    # The service pages link to the published form (ADR 0033).
+    public_content_changed(version.municipality)
     return version
 
 

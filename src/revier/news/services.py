@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from revier.core.audit import audit_log
+from revier.core.pagecache import public_content_changed
 from revier.news.models import NewsItem
 
 PERMISSION = "news.manage_news"
@@ -60,6 +61,8 @@ def _unique_slug(*, title: str) -> str:
 
 def _audit(item: NewsItem, *, actor, action: str, summary: str) -> None:
     audit_log(municipality=item.municipality, actor=actor, action=action, obj=item, summary=summary)
+    # Every recorded change of a news item may change the public pages (ADR 0033).
+    public_content_changed(item.municipality)
 
 
 @transaction.atomic

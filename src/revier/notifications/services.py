@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from revier.core import crypto
+from revier.core import crypto, outbox
 from revier.core.audit import AuditContext, audit_log
 from revier.notifications import selectors
 from revier.notifications.events import EVENTS, LANGUAGES, placeholders_check, render
@@ -130,7 +130,7 @@ def notify_many(*, municipality, event: str, recipients: list[Recipient]) -> lis
             {"notification_id": n.pk, "subject": subject, "body": body}
             for n, subject, body in mails
         ]
-        transaction.on_commit(lambda: _queue_emails(municipality.pk, messages))
+        _queue_emails(municipality.pk, messages)
     for recipient, language, text in texts:
         _notify_sms(
             municipality=municipality,
@@ -146,12 +146,15 @@ def notify_many(*, municipality, event: str, recipients: list[Recipient]) -> lis
 def _queue_emails(municipality_id: int, messages: list[dict]) -> None:
     from revier.notifications.tasks import send_notification_email, send_notification_emails
 
+    # Through the outbox: recorded with the notifications, handed over on commit (ADR 0030).
     if len(messages) == 1:
-        send_notification_email.delay(municipality_id=municipality_id, **messages[0])
+        outbox.enqueue(send_notification_email, municipality_id=municipality_id, **messages[0])
         return
     for start in range(0, len(messages), QUEUE_BATCH):
-        send_notification_emails.delay(
-            municipality_id=municipality_id, messages=messages[start : start + QUEUE_BATCH]
+        outbox.enqueue(
+            send_notification_emails,
+            municipality_id=municipality_id,
+            messages=messages[start : start + QUEUE_BATCH],
         )
 
 
@@ -166,10 +169,8 @@ def _notify_sms(*, municipality, event, user, phone, language, text) -> Notifica
         address=phone,
         language=language,
     )
-    transaction.on_commit(
-        lambda: send_notification_sms.delay(
-            notification_id=sms.pk, municipality_id=municipality.pk, text=text
-        )
+    outbox.enqueue(
+        send_notification_sms, notification_id=sms.pk, municipality_id=municipality.pk, text=text
     )
     return sms
 

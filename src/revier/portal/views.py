@@ -4,16 +4,19 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from revier.core import kit
+from revier.core.pagecache import public_page
 from revier.portal.forms import AccessibilityFeedbackForm
 from revier.portal.services import accessibility_feedback_submit
-from revier.tenancy.selectors import municipality_list
+from revier.tenancy import selectors as tenancy_selectors
+from revier.tenancy.keys import LAENDER
 
 
 def _operator() -> dict:
@@ -51,10 +54,51 @@ DATA_PROTECTION_AUTHORITIES = {
 }
 
 
+# Municipalities per page of the platform start page's results.
+PLATFORM_PAGE_SIZE = 24
+
+
+def platform_home(request):
+    """The platform start page: search municipalities by name, postcode or AGS, or browse them by
+    Land and Kreis. Every list on it is bounded (issue 13: 10,000 municipalities)."""
+    q = request.GET.get("q", "").strip()
+    land = request.GET.get("land", "")
+    kreis = request.GET.get("kreis", "")
+    if (land and not tenancy_selectors.is_land_key(land)) or (
+        kreis and not tenancy_selectors.is_kreis_key(kreis)
+    ):
+        raise Http404
+    if kreis:
+        land = kreis[:2]
+    context = {"q": q, "land": land, "kreis": kreis, "land_name": LAENDER.get(land, "")}
+    if len(q) > tenancy_selectors.SEARCH_MAX_LENGTH:
+        context["q_error"] = _("Enter at most %(max)d characters.") % {
+            "max": tenancy_selectors.SEARCH_MAX_LENGTH
+        }
+        q = context["q"] = ""
+    if q or kreis:
+        municipalities = tenancy_selectors.municipality_search(q=q, land=land, kreis=kreis)
+        context["page"] = Paginator(municipalities, PLATFORM_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context["page_query"] = query.urlencode()
+        if kreis:
+            context["kreis_name"] = tenancy_selectors.kreis_name(kreis)
+    elif land:
+        context["kreise"] = tenancy_selectors.kreis_counts(land=land)
+    else:
+        context["laender"] = tenancy_selectors.land_counts()
+    status = 400 if "q_error" in context else 200
+    return render(request, "portal/platform_home.html", context, status=status)
+
+
+@public_page(platform_params=("land", "kreis", "page"))
 def home(request):
     municipality = request.municipality
     if municipality is None:
-        return render(request, "portal/platform_home.html", {"municipalities": municipality_list()})
+        return platform_home(request)
     # Blocks that modules contribute (revier.core.kit.HomeBlock), where they are switched on.
     blocks = []
     for block in kit.home_blocks():
@@ -66,10 +110,12 @@ def home(request):
     return render(request, "portal/municipality_home.html", {"home_blocks": blocks})
 
 
+@public_page
 def impressum(request):
     return render(request, "portal/impressum.html", {"operator": _operator()})
 
 
+@public_page
 def privacy(request):
     municipality = request.municipality
     context = {
@@ -89,6 +135,7 @@ def privacy(request):
     return render(request, "portal/privacy.html", context)
 
 
+@public_page
 def accessibility(request):
     municipality = request.municipality
     if request.method == "POST":
@@ -126,10 +173,12 @@ def accessibility(request):
     )
 
 
+@public_page
 def easy_language(request):
     return render(request, "portal/easy_language.html")
 
 
+@public_page
 @require_GET
 @cache_control(max_age=3600, public=True)
 def brand_css(request):

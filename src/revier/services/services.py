@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from revier.core.pagecache import public_content_changed
 from revier.services import search
 from revier.services.models import (
     Addressee,
@@ -188,6 +189,8 @@ def catalogue_import(
         )
         touched.append(service)
     search.index_services(touched)
+    # The federal catalogue is part of every municipality's service pages (ADR 0033).
+    public_content_changed()
     return result
 
 
@@ -230,6 +233,7 @@ def office_create(*, municipality, actor, **fields) -> Office:
     office = Office(municipality=municipality, **fields)
     office.full_clean()
     office.save()
+    public_content_changed(municipality)
     return office
 
 
@@ -247,6 +251,7 @@ def office_update(*, office: Office, actor, **fields) -> Office:
         setattr(office, key, value)
     office.full_clean()
     office.save()
+    public_content_changed(office.municipality)
     return office
 
 
@@ -257,6 +262,7 @@ def office_delete(*, office: Office, actor) -> None:
         raise ValidationError(
             _("The office is still responsible for services; assign them elsewhere first.")
         )
+    public_content_changed(office.municipality)
     office.delete()
 
 
@@ -290,10 +296,12 @@ def local_service_set(
         local.min_trust_level = min_trust_level
     local.full_clean(exclude=["service"])
     local.save()
+    public_content_changed(municipality)
     return local
 
 
 @transaction.atomic
 def local_service_remove(*, local: LocalService, actor) -> None:
     _require(actor, local.municipality)
+    public_content_changed(local.municipality)
     local.delete()

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from revier.core.geo import feature, feature_collection, point
+from revier.core.pagecache import public_page
 from revier.frontend.maps import MapView
 from revier.services.models import Office, Themenfeld
 from revier.services.selectors import life_situations_in_use, local_service_get, service_search
@@ -12,6 +13,7 @@ from revier.tenancy.modules import module_required
 PAGE_SIZE = 20
 
 
+@public_page(params=("page",))
 @module_required("services")
 def service_list(request):
     """Search and browse the services the municipality offers. Works as a plain GET form;
@@ -43,6 +45,7 @@ def service_list(request):
     return render(request, template, context)
 
 
+@public_page
 @module_required("services")
 def service_detail(request, leika: str):
     local = local_service_get(leika=leika)

@@ -27,8 +27,8 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        tenancy_cache.invalidate()
+        tenancy_cache.invalidate(form.instance)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        tenancy_cache.invalidate()
+        tenancy_cache.drop(obj.pk)

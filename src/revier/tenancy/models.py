@@ -32,6 +32,8 @@ RESERVED_SLUGS = frozenset(
         "platform",
         "static-files",
         "__debug__",
+        # The benchmark's floor (/_bench/floor): never a municipality, so the floor pays no lookup.
+        "_bench",
     }
 )
 
@@ -155,6 +157,9 @@ class Municipality(models.Model):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
+        # Lists by name (API, search results) read the first page from the index, not a sort of
+        # every municipality.
+        indexes = [models.Index(fields=["name", "id"], name="tenancy_municipality_name")]
 
     def __str__(self) -> str:
         return self.name

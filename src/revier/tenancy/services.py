@@ -55,7 +55,7 @@ def municipality_create(
     municipality = Municipality(slug=slug, name=name, ags=ags, ars=ars, **fields)
     municipality.full_clean()
     municipality.save()
-    tenancy_cache.invalidate()
+    tenancy_cache.invalidate(municipality)
     for index, host in enumerate(domains or []):
         domain_add(municipality=municipality, domain=host, is_primary=index == 0)
     return municipality
@@ -78,7 +78,7 @@ def municipality_update(
         municipality.refresh_from_db()
         raise
     municipality.save()
-    tenancy_cache.invalidate()
+    tenancy_cache.invalidate(municipality)
     if actor is not None and changed:
         audit_log(
             municipality=municipality,
@@ -125,7 +125,7 @@ def domain_add(
     except IntegrityError:
         # Another request added the same host in the meantime.
         raise _domain_taken() from None
-    tenancy_cache.invalidate()
+    tenancy_cache.invalidate(municipality)
     if actor is not None:
         audit_log(
             municipality=municipality,
@@ -146,7 +146,7 @@ def domain_remove(
         raise ValidationError(_("This domain belongs to another municipality."))
     host = domain.domain
     domain.delete()
-    tenancy_cache.invalidate()
+    tenancy_cache.invalidate(municipality)
     if actor is not None:
         audit_log(
             municipality=municipality,
@@ -192,7 +192,7 @@ def municipality_set_logo(
         name = f"{municipality.slug}-{secrets.token_hex(4)}.{extension}"
         municipality.logo.save(name, File(logo), save=False)
     municipality.save(update_fields=["logo", "updated_at"])
-    tenancy_cache.invalidate()
+    tenancy_cache.invalidate(municipality)
     if old:
         storage = municipality.logo.storage
         transaction.on_commit(lambda: storage.delete(old))

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from revier.core import outbox
 from revier.core.imports import (
     ImportFailed,
     ImportSource,
@@ -88,9 +89,7 @@ def import_run_enqueue(*, run: ImportRun) -> None:
         # (the upload's page) already shows the finished run.
         import_run_task.apply(kwargs={"run_id": run_id, "municipality_id": municipality_id})
         return
-    transaction.on_commit(
-        lambda: import_run_task.delay(run_id=run_id, municipality_id=municipality_id)
-    )
+    outbox.enqueue(import_run_task, run_id=run_id, municipality_id=municipality_id)
 
 
 def _load(run_id: int, municipality_id: int | None) -> ImportRun:

@@ -20,7 +20,7 @@ class BackofficePlugin(DeliveryPlugin):
         "back office."
     )
 
-    def deliver(self, *, package, options, delivery) -> DeliveryResult:
+    def deliver(self, *, package, options, delivery, checkpoint=None) -> DeliveryResult:
         from revier.delivery.receivers import hand_over
         from revier.delivery.services import received_package_store
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -47,12 +48,20 @@ class DeliveryPlugin(Plugin, ABC):
 
     @abstractmethod
     def deliver(
-        self, *, package: DeliveryPackage, options: dict, delivery: Delivery
+        self,
+        *,
+        package: DeliveryPackage,
+        options: dict,
+        delivery: Delivery,
+        checkpoint: Callable[[dict], None] | None = None,
     ) -> DeliveryResult:
         """Hand ``package`` over. Raise ``DeliveryTemporaryError`` or ``DeliveryRefused``.
 
         Called at most once at a time per delivery (the caller holds the ``sending`` claim), but
-        possibly again after a crash: plugins that can detect an earlier handover should.
+        possibly again after a crash or a timeout: a plugin whose receiver can tell an earlier
+        handover must continue or confirm it instead of handing over twice. It records what
+        the receiver knows with ``checkpoint(state)`` before each step that hands something
+        over (stored with the delivery, JSON) and finds it in ``delivery.handover`` next time.
         """
 
     def answer(self, *, delivery: Delivery, options: dict) -> DeliveryAnswer | None:

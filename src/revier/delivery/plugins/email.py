@@ -63,7 +63,7 @@ class EmailPlugin(DeliveryPlugin):
             connection.close()
         return CheckResult.success(_("The mail server accepts connections."), [where, sending_to])
 
-    def deliver(self, *, package, options, delivery) -> DeliveryResult:
+    def deliver(self, *, package, options, delivery, checkpoint=None) -> DeliveryResult:
         context = {"package": package, "delivery": delivery}
         with translation.override(settings.LANGUAGE_CODE):
             subject = " ".join(

@@ -100,10 +100,18 @@ class FitConnectPlugin(DeliveryPlugin):
             http=shared_http(),
         )
 
-    def deliver(self, *, package, options, delivery) -> DeliveryResult:
+    def deliver(self, *, package, options, delivery, checkpoint=None) -> DeliveryResult:
+        """Exactly once across attempts: the announced submission is recorded before anything
+        of it is sent, and a later attempt reads its state instead of announcing another
+        (``FitConnectClient.send``)."""
         client = self._client(options)
         try:
-            result = client.send(package, destination_id=options["destination"])
+            result = client.send(
+                package,
+                destination_id=options["destination"],
+                handover=delivery.handover,
+                checkpoint=checkpoint,
+            )
         except FitConnectUnavailable as exc:
             raise DeliveryTemporaryError(str(exc)) from exc
         except FitConnectRefused as exc:
