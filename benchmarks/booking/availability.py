@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench_common import summary  # noqa: E402
+from bench_common import summary
 
 
 def calibration_ms() -> float:
@@ -54,8 +54,13 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     m = municipality_create(
-        slug=f"bench{int(time.time())}", name="Bench", ags="15084590", ars="150840590590",
-        kreis="Burgenlandkreis", email="b@example.org", enabled_modules=["booking"],
+        slug=f"bench{int(time.time())}",
+        name="Bench",
+        ags="15084590",
+        ars="150840590590",
+        kreis="Burgenlandkreis",
+        email="b@example.org",
+        enabled_modules=["booking"],
     )
     hours = {d: [(dt.time(8), dt.time(18))] for d in range(5)}
     start = dt.date.today() + dt.timedelta(days=1)
@@ -87,8 +92,12 @@ def main() -> None:
                 if day.weekday() < 5 and (i + day_offset) % 2 == 0:
                     rows.append(
                         Booking(
-                            municipality=m, resource=desk, start=local(day, dt.time(8)),
-                            end=local(day, dt.time(13)), exclusive=True, status="confirmed",
+                            municipality=m,
+                            resource=desk,
+                            start=local(day, dt.time(8)),
+                            end=local(day, dt.time(13)),
+                            exclusive=True,
+                            status="confirmed",
                             email=f"p{i}@example.org",
                         )
                     )

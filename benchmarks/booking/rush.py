@@ -38,7 +38,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench_common import admin_sql, summary  # noqa: E402
+from bench_common import admin_sql, summary
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = REPO / ".venv" / "bin"
@@ -99,8 +99,10 @@ with scopes_disabled():
     oversold = sum(max(0, s.n - s.capacity) for s in slots)
     print(json.dumps({
         "oversold": oversold,
-        "event_active": Booking.objects.filter(resource__kind="event", status__in=Booking.ACTIVE).count(),
-        "townhall_active": Booking.objects.filter(resource__kind="appointment", status__in=Booking.ACTIVE).count(),
+        "event_active": Booking.objects.filter(
+            resource__kind="event", status__in=Booking.ACTIVE).count(),
+        "townhall_active": Booking.objects.filter(
+            resource__kind="appointment", status__in=Booking.ACTIVE).count(),
         "townhall_capacity": sum(s.capacity for s in slots if s.resource.kind == "appointment"),
     }))
 """
@@ -108,11 +110,20 @@ with scopes_disabled():
 
 def revier_python(env, code: str, *args: str) -> str:
     result = subprocess.run(
-        [str(BIN / "python"), "-c",
-         "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
-         "'revier.config.settings'); django.setup(); exec(sys.stdin.read())", *args],
-        input=code, env=env, cwd=REPO, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            str(BIN / "python"),
+            "-c",
+            "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+            "'revier.config.settings'); django.setup(); exec(sys.stdin.read())",
+            *args,
+        ],
+        input=code,
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode:
         sys.exit(result.stderr[-3000:])
     return result.stdout.strip().splitlines()[-1]
@@ -149,9 +160,10 @@ def post_booking(client, url, token, body, stats) -> int:
     for _attempt in range(20):
         t0 = time.perf_counter()
         r = client.post(
-            url, json=body,
+            url,
+            json=body,
             headers={"Authorization": f"Token {token}", "Idempotency-Key": key},
-        )  # fmt: skip
+        )
         stats.add(time.perf_counter() - t0, str(r.status_code))
         if r.status_code == 503:
             time.sleep(float(r.headers.get("Retry-After", "1")) * random.random())
@@ -166,7 +178,9 @@ def run_event(base, slug, setup, clients, concurrency):
 
     def one(i):
         with httpx.Client(timeout=60) as client:
-            return post_booking(client, url, setup["tokens"][i], {"bookable": setup["event"]}, stats)
+            return post_booking(
+                client, url, setup["tokens"][i], {"bookable": setup["event"]}, stats
+            )
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
@@ -214,8 +228,11 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="revier-rush-"))
     database = f"revier_bench_{secrets.token_hex(4)}"
     base = f"http://127.0.0.1:{args.port}"
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("REVIER_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))}  # fmt: skip
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("REVIER_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))
+    }
     env.update(
         REVIER_ENV="production",
         REVIER_SECRET_KEY=secrets.token_urlsafe(60),
@@ -237,18 +254,27 @@ def main() -> None:
     calibration_before = calibration_ms()
     try:
         print("migrating …", file=sys.stderr, flush=True)
-        subprocess.run([str(BIN / "revier"), "migrate", "--no-input", "-v", "0"], env=env,
-                       cwd=REPO, check=True)  # fmt: skip
-        subprocess.run([str(BIN / "revier"), "collectstatic", "--no-input", "-v", "0"], env=env,
-                       cwd=REPO, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [str(BIN / "revier"), "migrate", "--no-input", "-v", "0"], env=env, cwd=REPO, check=True
+        )
+        subprocess.run(
+            [str(BIN / "revier"), "collectstatic", "--no-input", "-v", "0"],
+            env=env,
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         print("setting up …", file=sys.stderr, flush=True)
         setup = json.loads(revier_python(env, SETUP, str(args.clients), str(args.places)))
         print("starting gunicorn …", file=sys.stderr, flush=True)
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", str(REPO / "deploy" / "gunicorn.conf.py")],
-            env=env, cwd=REPO, stdout=subprocess.DEVNULL,
-            stderr=(data_dir / "gunicorn.log").open("wb"), start_new_session=True,
-        )  # fmt: skip
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=(data_dir / "gunicorn.log").open("wb"),
+            start_new_session=True,
+        )
         wait_ready(base, server)
         # Warm-up: every worker imports and connects.
         with httpx.Client() as c:
@@ -278,8 +304,12 @@ def main() -> None:
         admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         shutil.rmtree(data_dir, ignore_errors=True)
     report = {
-        "setup": {"workers": args.workers, "clients": args.clients, "places": args.places,
-                  "concurrency": args.concurrency},  # fmt: skip
+        "setup": {
+            "workers": args.workers,
+            "clients": args.clients,
+            "places": args.places,
+            "concurrency": args.concurrency,
+        },
         "load_1min_before": round(load_before, 2),
         "calibration_ms_before_after": [calibration_before, calibration_ms()],
         "results": results,
