@@ -123,24 +123,36 @@ def hub_availability(
         taken.setdefault(rid, []).append((a, b))
     land = (hub.municipality.ags or "")[:2]
     result: dict[int, list[Free]] = {}
+    # Desks share their opening hours: the cells of the period are computed once per distinct
+    # calendar (hours, own closures, kind, grid), not once per desk.
+    cells_by_calendar: dict[tuple, list[tuple[dt.datetime, dt.datetime]]] = {}
     for desk in desks:
-        calendar = Calendar(
-            land=land,
-            hours=hours.get(desk.pk, []),
-            closures=[c for c in closures if c.resource_id in (None, desk.pk)],
-            start=start,
-            end=end,
+        own = [c for c in closures if c.resource_id in (None, desk.pk)]
+        signature = (
+            tuple(sorted((h.weekday, h.opens, h.closes) for h in hours.get(desk.pk, []))),
+            tuple(sorted(c.pk for c in own)),
+            desk.kind,
+            desk.half_days if desk.kind == Resource.Kind.DESK else desk.duration_minutes,
         )
+        cells = cells_by_calendar.get(signature)
+        if cells is None:
+            calendar = Calendar(
+                land=land, hours=hours.get(desk.pk, []), closures=own, start=start, end=end
+            )
+            cells = [
+                cell
+                for day in days(start, end)
+                for cell in (
+                    calendar.desk_periods(day, half_days=desk.half_days)
+                    if desk.kind == Resource.Kind.DESK
+                    else calendar.grid(day, desk.duration_minutes)
+                )
+                if cell[0] > now
+            ]
+            cells_by_calendar[signature] = cells
         mine = taken.get(desk.pk, [])
         result[desk.pk] = [
-            Free(a, b, 1)
-            for day in days(start, end)
-            for a, b in (
-                calendar.desk_periods(day, half_days=desk.half_days)
-                if desk.kind == Resource.Kind.DESK
-                else calendar.grid(day, desk.duration_minutes)
-            )
-            if a > now and not any(overlaps(a, b, x, y) for x, y in mine)
+            Free(a, b, 1) for a, b in cells if not any(a < y and x < b for x, y in mine)
         ]
     return desks, result
 
