@@ -126,6 +126,7 @@ def hub_availability(
     # Desks share their opening hours: the cells of the period are computed once per distinct
     # calendar (hours, own closures, kind, grid), not once per desk.
     cells_by_calendar: dict[tuple, list[tuple[dt.datetime, dt.datetime]]] = {}
+    zone = tz()
     for desk in desks:
         own = [c for c in closures if c.resource_id in (None, desk.pk)]
         signature = (
@@ -150,9 +151,20 @@ def hub_availability(
                 if cell[0] > now
             ]
             cells_by_calendar[signature] = cells
-        mine = taken.get(desk.pk, [])
+        mine = taken.get(desk.pk)
+        if not mine:
+            result[desk.pk] = [Free(a, b, 1) for a, b in cells]
+            continue
+        # Bookings by the local days they touch: a cell is compared with its day's only.
+        by_day: dict[dt.date, list] = {}
+        for x, y in mine:
+            first, last = x.astimezone(zone).date(), y.astimezone(zone).date()
+            for day in days(first, last):
+                by_day.setdefault(day, []).append((x, y))
         result[desk.pk] = [
-            Free(a, b, 1) for a, b in cells if not any(a < y and x < b for x, y in mine)
+            Free(a, b, 1)
+            for a, b in cells
+            if not any(a < y and x < b for x, y in by_day.get(a.astimezone(zone).date(), ()))
         ]
     return desks, result
 
