@@ -179,6 +179,7 @@ def contributions() -> Contributions:
                 export="revier.booking.personal_data.export",
                 erase="revier.booking.personal_data.erase",
                 municipalities="revier.booking.personal_data.municipalities",
+                pdf_template="booking/personal_data_pdf.html",
                 order=60,
             )
         ],
