@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT ?= 8000
+# Links in e-mails sent by background tasks (no request to take the host from) point here, so
+# they match the port `make run` serves on; a municipality's primary domain wins over it.
+REVIER_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 REVIER_DATA_DIR ?= $(CURDIR)/var
 export REVIER_DATA_DIR
 # Operator shown in the platform's own Impressum; demo values unless the environment sets them.
@@ -20,7 +23,7 @@ TEST_WORKERS ?= auto
 # loadfile: a test file's tests run on one worker, so module fixtures are built once.
 PYTEST_XDIST := -n $(TEST_WORKERS) --dist loadfile
 
-.PHONY: help run demo test test-fast lint fmt migrations-check messages openapi openapi-check chaos bench ci clean
+.PHONY: help run demo test test-fast lint fmt migrations-check messages openapi openapi-check chaos bench audit ci clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -37,16 +40,17 @@ install: .venv/.synced ## Create the environment from uv.lock
 
 run: .venv/.synced ## Serve Revier with demo data on http://127.0.0.1:$(PORT) (SQLite, one process)
 	$(REVIER) migrate --no-input -v 0
-	$(REVIER) demo
+	REVIER_PUBLIC_URL=$(REVIER_PUBLIC_URL) $(REVIER) demo
 	@echo; echo "Demo logins (password for all: see above):"; $(REVIER) demo-users; echo
 	@echo "Revier: http://127.0.0.1:$(PORT)/   Zeitz: http://127.0.0.1:$(PORT)/zeitz/"
-	$(REVIER) runserver 127.0.0.1:$(PORT) --noreload
+	REVIER_PUBLIC_URL=$(REVIER_PUBLIC_URL) $(REVIER) runserver 127.0.0.1:$(PORT) --noreload
 
 demo: .venv/.synced ## Create or refresh the demo municipalities and users
 	$(REVIER) migrate --no-input -v 0
-	$(REVIER) demo
+	REVIER_PUBLIC_URL=$(REVIER_PUBLIC_URL) $(REVIER) demo
 
 test: .venv/.synced ## Run the whole test suite (SQLite unless DATABASE_URL is set)
+	@scripts/test-services
 	.venv/bin/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 test-fast: .venv/.synced ## Tests without the browser and multi-process stack tests
@@ -81,7 +85,10 @@ chaos: .venv/.synced ## Fault injection on the production stack, full version (t
 bench: .venv/.synced ## Run the benchmarks (see benchmarks/README.md)
 	.venv/bin/python benchmarks/portal/run.py
 
-ci: lint migrations-check openapi-check test ## What .ci/run runs (after starting services)
+audit: .venv/.synced ## Check the locked dependencies for known vulnerabilities (pip-audit)
+	UV=$(UV) .venv/bin/python scripts/audit.py
+
+ci: lint migrations-check openapi-check test audit ## What .ci/run runs (after starting services)
 
 clean: ## Remove the environment and local data
 	rm -rf .venv .uv var

@@ -9,6 +9,8 @@ Everything is driven by the environment so the same file serves one small VM and
   REVIER_WEB_MAX_REQUESTS  requests before a worker is recycled (default 5000, 0 = never)
   REVIER_WEB_MAX_REQUESTS_JITTER  spread of that limit (default: the limit itself)
   REVIER_WEB_PRELOAD  1 (default): load the app once in the master and fork workers from it
+  PROMETHEUS_MULTIPROC_DIR  where the workers share their metrics (default: a directory of this
+                      instance under the temporary directory; systemd gives /run/revier-web-PORT)
 
 Why (preloading, staggered recycling, sync workers): docs/adr/0034-gunicorn-under-load.md.
 
@@ -18,6 +20,8 @@ so several of these services can run side by side, on one host or many.
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 bind = os.environ.get("REVIER_BIND", "127.0.0.1:8001")
@@ -60,6 +64,37 @@ forwarded_allow_ips = os.environ.get("REVIER_FORWARDED_ALLOW_IPS", "127.0.0.1,::
 accesslog = os.environ.get("REVIER_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("REVIER_LOG_LEVEL", "info").lower()
+# The access log names each request's id (X-Request-ID, set by Revier), as the app's lines do.
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms %({x-request-id}o)s'
+)
+
 proc_name = "revier-web"
 
 wsgi_app = "revier.config.wsgi:application"
+
+# --- Prometheus (ADR 0035) ---------------------------------------------------------------------
+# Every worker writes its request metrics into files of this directory; /metrics on any worker
+# adds them up. One directory per instance (several instances on one host must not share one):
+# systemd's RuntimeDirectory, else one named by the master's process id. Set here, before the
+# app is loaded (also with preload_app), emptied when the instance starts and removed when it
+# stops; a dead worker's files are merged into the totals when it exits.
+_own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+_metrics_dir = Path(
+    os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    or Path(tempfile.gettempdir()) / f"revier-metrics-{os.getpid()}"
+)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics_dir)
+shutil.rmtree(_metrics_dir, ignore_errors=True)
+_metrics_dir.mkdir(parents=True, mode=0o700, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)

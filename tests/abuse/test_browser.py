@@ -85,7 +85,7 @@ def test_without_javascript_the_time_lock_asks_to_wait_and_keeps_the_answers(bro
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_rate_limited_page(browser, site, language):
+def test_rate_limited_and_too_large_pages(browser, site, language):
     context, page, recorder = _new_context(browser, site, language=language)
     problems, csp = {}, {}
     try:
@@ -93,6 +93,9 @@ def test_rate_limited_page(browser, site, language):
         _check(page, "/abuse-tests/page/", problems, csp, status=429)
         assert page.locator("h1").count() == 1
         _shoot(page, f"rate-limited-{language}")
+        _check(page, "/abuse-tests/too-large/", problems, csp, status=413)
+        assert page.locator("h1").count() == 1
+        _shoot(page, f"too-large-{language}")
         assert not problems, _format(problems)
         assert not csp, csp
         assert not recorder.foreign_requests, recorder.foreign_requests

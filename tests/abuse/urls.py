@@ -36,6 +36,13 @@ def limited_page(request):
     return render(request, "abuse_tests/done.html", {"name": "ok"})
 
 
+def too_large_page(request):
+    """The 413 page as RequestSizeMiddleware answers it (a browser cannot easily send 16 MB)."""
+    from revier.core.limits import request_too_big_response
+
+    return request_too_big_response(request, 2 * 1024 * 1024)
+
+
 class LimitedAPI(APIView):
     def post(self, request):
         abuse.check_rate("tests.api", abuse.client_key(request), limit=1, window=60)
@@ -46,6 +53,7 @@ class LimitedAPI(APIView):
 urlpatterns = [
     path("abuse-tests/form/", sample_form, name="abuse-sample-form"),
     path("abuse-tests/page/", limited_page, name="abuse-limited-page"),
+    path("abuse-tests/too-large/", too_large_page),
     path("api/v1/abuse-tests/", LimitedAPI.as_view()),
     path("", include("revier.config.urls")),
 ]

@@ -230,7 +230,7 @@ def test_dashboard_lists_roles_and_permitted_sections(client, zeitz):
     client.force_login(moderator)
     response = client.get(mu_url(zeitz, "backoffice:dashboard"))
     assert response.status_code == 200
-    assert response.context["roles"] == ["moderator"]
+    assert response.context["roles"] == [{"label": "moderator", "available": True, "module": ""}]
     assert [s.key for s in response.context["sections"]] == ["news", "feedback"]
     html = response.content.decode()
     assert mu_url(zeitz, "portal_backoffice:feedback_list") in html

@@ -276,13 +276,13 @@ def test_decision_from_template_as_pdf(client, zeitz, worker, resident, zeitz_ad
     client.force_login(worker)
     form = client.get(f"{INBOX}{case.pk}/bescheid/?template={template.pk}").content.decode()
     # Placeholders filled, anything else left as typed (no template execution).
-    assert "Ihr Antrag ZEI-C-000001 (Hundesteuer Anmeldung) wird granted." in form
+    # Filled in the language of the letter (the application's; German), not the clerk's.
+    assert "Ihr Antrag ZEI-C-000001 (Hundesteuer Anmeldung) wird bewilligt." in form
     assert "{{ case.secret }} {unknown}" in form
     missing = client.post(f"{INBOX}{case.pk}/bescheid/", {"result": "granted", "subject": "x"})
     assert missing.status_code == 400 and 'id="id_text-error"' in missing.content.decode()
     text = (
-        "Sehr geehrte Frau Schmidt,\n\nIhr Antrag wird bewilligt.\n\n---\n"
-        "Gegen diesen Bescheid kann Widerspruch erhoben werden."
+        "Ihr Antrag wird bewilligt.\n\n---\nGegen diesen Bescheid kann Widerspruch erhoben werden."
     )
     written = client.post(
         f"{INBOX}{case.pk}/bescheid/",
@@ -300,7 +300,10 @@ def test_decision_from_template_as_pdf(client, zeitz, worker, resident, zeitz_ad
     text_out = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     for expected in ["Zeitz", "ZEI-C-000001", "Ihr Antrag wird bewilligt.", "Widerspruch"]:
         assert expected in text_out, text_out
-    assert "By order" in text_out or "Im Auftrag" in text_out
+    # The letter greets by name (the resident gave no form of address) and closes for the
+    # municipality (the clerk has no name in the account).
+    assert "Guten Tag Anna Schmidt," in text_out
+    assert "Mit freundlichen Grüßen\nZeitz" in text_out
 
 
 def test_payment(client, zeitz, worker):

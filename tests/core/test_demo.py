@@ -7,6 +7,7 @@ from django_scopes import scope
 
 from revier.accounts.demo import DEMO_PASSWORD
 from revier.accounts.models import Membership, StaffRole, User
+from revier.core import kit
 from revier.core.demo import load_demo
 from revier.tenancy.models import Municipality
 
@@ -47,6 +48,8 @@ def test_demo_users_lines_are_real_logins_with_their_roles(capsys):
             with scope(municipality=municipality):
                 assert StaffRole.objects.filter(user=user, role=role).exists()
     for slug in ("zeitz", "naumburg", "elsteraue"):
-        assert set(StaffRole.Role.values) <= roles_by_town[slug]
+        # Every role with something to do; roles of modules not built yet are not offered.
+        assert {r for r in StaffRole.Role.values if kit.role_in_use(r)} <= roles_by_town[slug]
+        assert not {"hub_manager", "archivist", "planner", "funding_officer"} & roles_by_town[slug]
     assert "resident" in roles_by_town["zeitz"]
     assert "company" in roles_by_town["zeitz"]

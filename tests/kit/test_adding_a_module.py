@@ -42,7 +42,7 @@ def test_sample_module_reaches_every_part_of_the_platform(tmp_path):
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "8 passed" in result.stdout
+    assert "9 passed" in result.stdout
 
 
 def test_no_platform_file_names_the_sample_module():

@@ -46,6 +46,7 @@ PUBLIC_BACKOFFICE: dict[str, str] = {}
 # API operations (by operationId) that legitimately answer B's staff or a resident with
 # something other than a refusal. Their answers are still checked for A's sentinels.
 PUBLIC_OPERATIONS: dict[str, str] = {
+    "altcha_challenge": "a fresh proof-of-work challenge; holds no one's data",
     "municipalities_list": "the public list of municipalities",
     "municipalities_retrieve": "a municipality's public profile",
     "services_search": "the public service catalogue",
@@ -61,6 +62,7 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "bookings_create": "anyone with an account may book in any municipality; the empty body is "
     "refused (400)",
     "me_bookings_list": "the caller's own bookings, across municipalities",
+    "altcha_challenge": "a proof-of-work challenge holds nothing of any municipality (ADR 0028)",
 }
 
 # Walking fewer than this many would mean the walk lost its way (a moved include, a renamed

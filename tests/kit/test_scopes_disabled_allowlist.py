@@ -24,6 +24,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("revier.delivery.plugin_configs", "delivery_routes"): PLUGIN_CHECK,
     ("revier.notifications.plugin_configs", "sms_gateways"): PLUGIN_CHECK,
     ("revier.payments.plugin_configs", "fees"): PLUGIN_CHECK,
+    ("revier.delivery.metrics", "collect"): (
+        "operator metrics (/metrics): counts and the oldest age over all municipalities in two "
+        "aggregate queries; no row leaves the function"
+    ),
     ("revier.core.admin_site", "OperatorAdminSite.admin_view.wrapped"): (
         "operator admin: platform operators (staff, TOTP) see all municipalities"
     ),

@@ -120,7 +120,11 @@ def test_municipality_wording_is_used_and_other_municipality_keeps_default(
     _notify(naumburg, django_capture_on_commit_callbacks, email="b@example.org")
     zeitz_mail, naumburg_mail = mail.outbox
     assert zeitz_mail.subject == "Post für ZEI-2026-000001"
-    assert zeitz_mail.body == f"Guten Tag, in Hundesteuer Anmeldung gibt es Neues: {LINK}\nZeitz"
+    # The municipality's wording, then its contact below the signature separator.
+    assert zeitz_mail.body == (
+        f"Guten Tag, in Hundesteuer Anmeldung gibt es Neues: {LINK}\nZeitz"
+        "\n\n-- \nZeitz\nE-Mail rathaus@zeitz.example\n"
+    )
     assert naumburg_mail.subject != zeitz_mail.subject
     assert "ZEI-2026-000001" in naumburg_mail.subject
 

@@ -10,6 +10,7 @@ with one line saying what to install, except in CI, where that is a failure.
 """
 
 import contextlib
+import json
 import re
 import secrets
 import shutil
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.stack
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 QUEUES = "default,mail,submissions,media,background"
 DEMO_PASSWORD = "Revier-Demo-2026"
+METRICS_TOKEN = secrets.token_urlsafe(32)
 BIN = REPO / ".venv" / "bin"
 
 
@@ -208,6 +210,7 @@ def stack(tmp_path_factory, production_static):
             REVIER_ALLOWED_HOSTS="127.0.0.1",
             REVIER_SSL_REDIRECT="0",
             REVIER_LOG_LEVEL="WARNING",
+            REVIER_METRICS_TOKEN=METRICS_TOKEN,
         )
         stack = Stack(data_dir, env)
         _admin_sql(f'CREATE DATABASE "{database}"')
@@ -358,3 +361,109 @@ def test_token_from_the_command_line_works_on_every_web_process(stack):
         )
         assert response.status_code == 200
         assert [p["email"] for p in response.json()["results"]] == ["administrator@zeitz.example"]
+
+
+def _json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def _wait_for(predicate, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.3)
+    return predicate()
+
+
+def test_the_request_id_goes_from_the_web_process_to_the_worker_in_json_lines(stack):
+    web1 = Browser(stack.web_urls[0])
+    assert web1.get("/zeitz/barrierefreiheit/").status_code == 200
+    request_id = f"stack-{secrets.token_hex(8)}"
+
+    response = web1.post(
+        "/zeitz/barrierefreiheit/",
+        {"message": "Der Kontrast ist zu schwach.", "page_url": "/zeitz/"},
+        headers={"X-Request-ID": request_id},
+    )
+
+    assert response.status_code == 302
+    assert response.headers["X-Request-ID"] == request_id
+    lines = _wait_for(
+        lambda: [
+            line
+            for line in _json_lines(stack.log("worker"))
+            if line.get("request_id") == request_id
+        ]
+    )
+    assert lines, f"no worker line with the request id:\n{stack.log('worker')[-3000:]}"
+    assert {line["task_name"] for line in lines} == {"revier.core.tasks.send_mail_task"}
+    assert any("succeeded" in line["message"] for line in lines)
+
+    # The web process writes JSON too, with the id of the request (Django's 404 warning).
+    missing = httpx.get(
+        f"{stack.web_urls[0]}/zeitz/gibt-es-nicht/",
+        headers={"X-Request-ID": request_id + "-404", "X-Forwarded-Proto": "https"},
+        timeout=15,
+    )
+    assert missing.status_code == 404
+    web_lines = _wait_for(
+        lambda: [
+            line
+            for line in _json_lines(stack.log("web1"))
+            if line.get("request_id") == request_id + "-404"
+        ],
+        timeout=10,
+    )
+    assert web_lines and web_lines[0]["logger"] == "django.request"
+
+
+def test_metrics_add_up_over_the_gunicorn_workers_and_show_the_queue(stack):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    base_url = stack.web_urls[1]
+    auth = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+
+    def scrape() -> dict:
+        response = httpx.get(f"{base_url}/metrics", headers=auth, timeout=15)
+        assert response.status_code == 200
+        samples = {}
+        for family in text_string_to_metric_families(response.text):
+            for sample in family.samples:
+                samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+        return samples
+
+    def requests_to(samples, route) -> float:
+        return sum(
+            value
+            for (name, labels), value in samples.items()
+            if name == "revier_http_requests_total" and ("route", route) in labels
+        )
+
+    assert httpx.get(f"{base_url}/metrics", timeout=15).status_code == 401
+    before = requests_to(scrape(), "portal:accessibility")
+    for _ in range(12):  # over both workers of this instance
+        assert (
+            httpx.get(
+                f"{base_url}/zeitz/barrierefreiheit/",
+                headers={"X-Forwarded-Proto": "https"},
+                timeout=15,
+            ).status_code
+            == 200
+        )
+    samples = scrape()
+    assert requests_to(samples, "portal:accessibility") == before + 12
+    assert samples[("revier_celery_broker_up", ())] == 1
+    assert ("revier_celery_queue_length", (("queue", "mail"),)) in samples
+    assert samples[("revier_delivery_oldest_pending_age_seconds", ())] >= 0
+    # The feedback mails of the tests before were sent by the worker and counted (in Redis).
+    sent = _wait_for(
+        lambda: scrape().get(
+            (
+                "revier_celery_tasks_total",
+                (("state", "succeeded"), ("task", "revier.core.tasks.send_mail_task")),
+            )
+        )
+    )
+    assert sent and sent >= 1

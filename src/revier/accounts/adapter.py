@@ -1,26 +1,95 @@
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.core.exceptions import ImproperlyConfigured, MultipleObjectsReturned, PermissionDenied
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_str
 
 from revier.core import outbox
+from revier.core.documents.letter import salutation
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sends allauth's mail through Revier's mail queue instead of synchronously, and records
-    the trust level of each login (ADR 0009)."""
+    """Sends allauth's mail through Revier's mail queue instead of synchronously, from the
+    municipality the person signed up at (or the platform), and records the trust level of
+    each login (ADR 0009)."""
+
+    def _sender(self):
+        from revier.tenancy.mail import sender_for
+
+        return sender_for(getattr(allauth_context.request, "municipality", None))
+
+    def get_from_email(self):
+        return self._sender().from_email
+
+    def format_email_subject(self, subject):
+        # No "[host]" prefix: the From name says who writes.
+        return force_str(subject)
 
     def send_mail(self, template_prefix, email, context):
         from revier.core.tasks import send_mail_task
 
+        sender = self._sender()
+        request = allauth_context.request
+        user = context.get("user")
+        name = " ".join(
+            p for p in (getattr(user, "first_name", ""), getattr(user, "last_name", "")) if p
+        )
+        context = {
+            "email": email,
+            "request": request,
+            # allauth's templates read the site's name and domain from here.
+            "current_site": SimpleNamespace(
+                name=sender.name, domain=request.get_host() if request is not None else ""
+            ),
+            "site_name": sender.name,
+            "salutation": salutation(given_name=name),
+            "sender": sender,
+            **context,
+        }
         msg = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(msg, "alternatives", []):
             if mimetype == "text/html":
                 html = content
-        subject, body, to = msg.subject, msg.body, list(msg.to)
-        outbox.enqueue(send_mail_task, subject=subject, body=body, to=to, html=html)
+        subject, body, to = msg.subject, sender.sign(msg.body), list(msg.to)
+        outbox.enqueue(
+            send_mail_task,
+            subject=subject,
+            body=body,
+            to=to,
+            html=html,
+            from_email=msg.from_email,
+            reply_to=sender.reply_to_list,
+            language=translation.get_language() or "",
+        )
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """No second password prompt right after logging in: a password (or second-factor)
+        login within the reauthentication window counts as a reauthentication (ADR 0037)."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        import time
+
+        from allauth.account import app_settings
+        from allauth.account.internal.flows.login import get_authentication_records
+        from allauth.core import context
+
+        request = context.request
+        user = getattr(request, "user", None)
+        if request is None or user is None or not user.is_authenticated:
+            return True
+        fresh = [
+            r.get("at", 0)
+            for r in get_authentication_records(request, user)
+            # Typed the password (or set it through the invitation's link) or the TOTP code.
+            if r.get("method") in ("password", "password_reset", "mfa")
+        ]
+        return not fresh or time.time() - max(fresh) >= app_settings.REAUTHENTICATION_TIMEOUT
 
     def post_login(self, request, user, **kwargs):
         # Runs once the login is complete (after e-mail verification and TOTP stages), for

@@ -8,6 +8,8 @@ from django_scopes import scope
 
 from revier.accounts.models import Membership, Organisation, StaffRole, User
 from revier.accounts.services import organisation_create, staff_role_grant, user_create
+from revier.core import kit
+from revier.tenancy import cache as tenancy_cache
 from revier.tenancy.models import Municipality
 from revier.tenancy.services import municipality_create, municipality_update
 
@@ -25,6 +27,7 @@ MUNICIPALITIES = [
         "street": "Altmarkt 1",
         "postcode": "06712",
         "city": "Zeitz",
+        "phone": "03441 12345-0",
         "email": "rathaus@zeitz.example",
         "accessibility_email": "barrierefreiheit@zeitz.example",
         "data_protection_email": "datenschutz@zeitz.example",
@@ -82,6 +85,8 @@ def demo_users() -> list[DemoUser]:
     users = []
     for m in MUNICIPALITIES:
         for role in StaffRole.Role.values:
+            if not kit.role_in_use(role):
+                continue  # a role whose module is not built yet would find nothing to do
             users.append(DemoUser(f"{role.replace('_', '-')}@{m['slug']}.example", m["slug"], role))
     users += [
         DemoUser("anna.schmidt@example.org", "zeitz", "resident"),
@@ -91,13 +96,85 @@ def demo_users() -> list[DemoUser]:
     return users
 
 
+# The residents' form of address and postal address (letters are addressed with them).
+RESIDENT_PROFILES = {
+    "anna.schmidt@example.org": {
+        "form_of_address": "ms",
+        "street": "Altmarkt 3",
+        "postcode": "06712",
+        "city": "Zeitz",
+    },
+    "lukas.becker@example.org": {
+        "form_of_address": "mr",
+        "street": "Markt 5",
+        "postcode": "06618",
+        "city": "Naumburg (Saale)",
+    },
+}
+
+
 def _person(email: str, first: str = "", last: str = "") -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = user_create(
             email=email, password=DEMO_PASSWORD, first_name=first, last_name=last, verified=True
         )
+    profile = RESIDENT_PROFILES.get(email, {})
+    missing = {k: v for k, v in profile.items() if not getattr(user, k)}
+    if missing:
+        User.objects.filter(pk=user.pk).update(**missing)
+        for key, value in missing.items():
+            setattr(user, key, value)
     return user
+
+
+def demo_logo_svg(municipality: Municipality) -> bytes:
+    """A simple logo drawn for the demo: the municipality's name beside three roofs in its
+    colour. Not a coat of arms (the real ones are protected)."""
+    from django.utils.html import escape
+
+    kind, _sep, place = (municipality.official_name or municipality.name).rpartition(" ")
+    if not kind or "(" in place:
+        kind, place = "", municipality.name
+    colour = escape(municipality.primary_colour or "#004b76")
+    width = max(240, 34 * len(place))
+    return (
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} 160" width="{w}" '
+            'height="160" '
+            'role="img" aria-label="{label}"><title>{label}</title>'
+            '<rect x="8" y="8" width="144" height="144" rx="18" fill="{c}"/>'
+            '<path d="M28 124V84L48 60L68 84V124Z" fill="#fff"/>'
+            '<path d="M62 124V70L80 36L98 70V124Z" fill="#fff" fill-opacity=".7"/>'
+            '<path d="M92 124V84L112 60L132 84V124Z" fill="#fff"/>'
+            '<rect x="24" y="124" width="112" height="8" fill="#fff"/>'
+            '<text x="172" y="70" font-family="sans-serif" font-size="30" fill="{c}">{kind}</text>'
+            '<text x="170" y="126" font-family="sans-serif" font-size="52" font-weight="bold" '
+            'fill="{c}">{place}</text></svg>'
+        )
+        .format(
+            w=170 + width,
+            c=colour,
+            label=escape(f"{municipality.official_name or municipality.name} (Demo-Logo)"),
+            kind=escape(kind),
+            place=escape(place),
+        )
+        .encode()
+    )
+
+
+def _demo_logo(municipality: Municipality) -> None:
+    """Give a demo municipality its drawn logo unless it has one (written by code, not through
+    the upload, which accepts only raster images)."""
+    from django.core.files.base import ContentFile
+
+    if municipality.logo:
+        return
+    municipality.logo.save(
+        f"{municipality.slug}-demo-logo.svg", ContentFile(demo_logo_svg(municipality)), save=False
+    )
+    municipality.save(update_fields=["logo", "updated_at"])
+    tenancy_cache.invalidate(municipality)
 
 
 def load() -> dict:
@@ -115,6 +192,7 @@ def load() -> dict:
         else:
             by_slug[slug] = municipality_create(slug=slug, **data)
             created["municipalities"] += 1
+        _demo_logo(by_slug[slug])
 
     users_before = User.objects.count()
     for demo in demo_users():

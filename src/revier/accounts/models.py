@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from revier.core import kit
+from revier.core.documents.letter import FORMS_OF_ADDRESS
 from revier.core.models import TenantOwnedModel
 
 
@@ -52,6 +53,11 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
+    # How letters address the person ("Sehr geehrte Frau Schmidt,"); empty: by name only
+    # ("Guten Tag Anna Schmidt,").
+    form_of_address = models.CharField(
+        _("form of address"), max_length=8, choices=FORMS_OF_ADDRESS, blank=True
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, blank=True, default="de"
     )

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     DemoStep,
@@ -20,10 +21,12 @@ def contributions() -> Contributions:
             Role("administrator", _("administrator"), 10),
             Role("case_worker", _("case worker"), 20),
             Role("moderator", _("moderator"), 30),
-            Role("hub_manager", _("hub manager"), 40),
-            Role("archivist", _("archivist"), 50),
-            Role("planner", _("planner"), 60),
-            Role("funding_officer", _("funding officer"), 70),
+            # Roles of modules to come: the description names the module (the back office's
+            # overview says plainly that it is not available yet; the demo offers none of them).
+            Role("hub_manager", _("hub manager"), 40, _("Digital Hub: desks, rooms and events")),
+            Role("archivist", _("archivist"), 50, _("digital collection of cultural heritage")),
+            Role("planner", _("planner"), 60, _("mobility and digital strategy")),
+            Role("funding_officer", _("funding officer"), 70, _("funding programmes")),
         ],
         permissions=[
             Permission(
@@ -76,6 +79,13 @@ def contributions() -> Contributions:
                 pdf_template="accounts/personal_data_pdf.html",
                 order=10,
             ),
+        ],
+        audit_events=[
+            AuditEvent("accounts.staff_list_viewed", _("Viewed page %(page)s of the staff list")),
+            AuditEvent("accounts.staff_viewed", _("Viewed the staff member")),
+            AuditEvent("accounts.role_granted", _("Granted the role %(role)s")),
+            AuditEvent("accounts.role_revoked", _("Took away the role %(role)s")),
+            AuditEvent("accounts.staff_invited", _("Invited the person as staff")),
         ],
         urls=[
             UrlMount("", "revier.accounts.urls_api", site="api"),

@@ -26,6 +26,7 @@ def _account(user) -> dict:
         "email": user.email,
         "first_name": user.first_name,
         "last_name": user.last_name,
+        "form_of_address": user.form_of_address,
         "preferred_language": user.preferred_language,
         "birth_date": _iso(user.birth_date),
         "street": user.street,

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from revier.accounts.models import Membership, Organisation, StaffRole, User
 from revier.core import kit
 from revier.core.audit import AuditContext, audit_log
+from revier.core.documents.letter import FORMS_OF_ADDRESS
 from revier.core.mail import send_templated_mail
+from revier.tenancy.mail import municipality_sender
 
 
 def user_create(
@@ -18,9 +20,11 @@ def user_create(
     password: str | None = None,
     first_name: str = "",
     last_name: str = "",
+    form_of_address: str = "",
     verified: bool = False,
 ) -> User:
-    """Create a person. ``verified`` marks the e-mail address as confirmed (operators, demo)."""
+    """Create a person. ``verified`` marks the e-mail address as confirmed (operators, demo).
+    ``form_of_address`` ("ms", "mr" or empty) is how letters address them."""
     from allauth.account.models import EmailAddress
 
     email = User.objects.normalize_email(email).lower()
@@ -28,7 +32,11 @@ def user_create(
         raise ValidationError({"email": _("A person with this e-mail address already exists.")})
     with transaction.atomic():
         user = User.objects.create_user(
-            email=email, password=password, first_name=first_name, last_name=last_name
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            form_of_address=form_of_address,
         )
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
     return user
@@ -103,6 +111,8 @@ def staff_role_grant(
             action="change",
             obj=user,
             summary=f"granted role {role}",
+            event="accounts.role_granted",
+            params={"role": role},
             context=context,
         )
     return staff_role
@@ -128,6 +138,8 @@ def staff_role_revoke(
             action="change",
             obj=user,
             summary=f"revoked role {role}",
+            event="accounts.role_revoked",
+            params={"role": role},
             context=context,
         )
 
@@ -183,6 +195,7 @@ def staff_invite(
             action="create",
             obj=user,
             summary="invited as staff",
+            event="accounts.staff_invited",
             context=context,
         )
     elif StaffRole.objects.filter(user=user).exists():
@@ -222,6 +235,7 @@ def staff_invite(
         },
         to=[user.email],
         language=user.preferred_language or None,
+        sender=municipality_sender(municipality),
     )
     return user
 
@@ -235,15 +249,36 @@ def staff_remove(
 
 
 def user_update_profile(
-    *, user: User, first_name: str, last_name: str, preferred_language: str
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    preferred_language: str,
+    form_of_address: str = "",
 ) -> User:
     if preferred_language not in {code for code, _name in settings.LANGUAGES}:
         raise ValidationError({"preferred_language": _("Choose one of the offered languages.")})
+    user.preferred_language = preferred_language
+    return user_set_name(
+        user=user,
+        first_name=first_name,
+        last_name=last_name,
+        form_of_address=form_of_address,
+        also=["preferred_language"],
+    )
+
+
+def user_set_name(
+    *, user: User, first_name: str, last_name: str, form_of_address: str = "", also=()
+) -> User:
+    """The person's name and the form of address letters use ("ms", "mr" or empty)."""
+    if form_of_address not in {"", *dict(FORMS_OF_ADDRESS)}:
+        raise ValidationError({"form_of_address": _("Choose one of the offered forms of address.")})
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
-    user.preferred_language = preferred_language
+    user.form_of_address = form_of_address
     user.full_clean(validate_unique=False)
-    user.save(update_fields=["first_name", "last_name", "preferred_language"])
+    user.save(update_fields=["first_name", "last_name", "form_of_address", *also])
     return user
 
 

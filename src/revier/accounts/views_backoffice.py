@@ -34,6 +34,8 @@ def staff_list(request):
         object_type="accounts.User",
         object_repr=_("staff list"),
         summary=f"viewed staff list page {page.number}",
+        event="accounts.staff_list_viewed",
+        params={"page": page.number},
         context=audit_context(request),
     )
     return render_backoffice(request, "backoffice/staff_list.html", {"page": page}, section="staff")
@@ -93,7 +95,9 @@ def staff_detail(request, user_id: int):
     if done:
         return done
     if not form.is_bound:
-        audit_view(request, obj=member, summary="viewed staff member")
+        audit_view(
+            request, obj=member, summary="viewed staff member", event="accounts.staff_viewed"
+        )
     return render_backoffice(
         request,
         "backoffice/staff_detail.html",
@@ -126,7 +130,12 @@ def staff_remove(request, user_id: int):
             )
             return redirect("accounts_backoffice:staff_list")
     else:
-        audit_view(request, obj=member, summary="viewed staff member (removal)")
+        audit_view(
+            request,
+            obj=member,
+            summary="viewed staff member (removal)",
+            event="accounts.staff_viewed",
+        )
     return render_backoffice(
         request,
         "backoffice/staff_remove.html",

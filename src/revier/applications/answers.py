@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from revier.core.text import DEFAULT_TEXT_MAX_LENGTH
+
 MAX_REPEAT = 50
 
 
@@ -185,7 +187,9 @@ def read_post(step: dict, raw: dict, post) -> dict:
         if field["datatype"] == "bool" and not field["choices"]:
             raw["values"][path] = post.get(path, "")
         elif path in post:
-            raw["values"][path] = post.get(path, "")[:10000]
+            # Kept one past the limit, so the check says "too long" instead of cutting silently.
+            limit = max_length(field) or DEFAULT_TEXT_MAX_LENGTH
+            raw["values"][path] = post.get(path, "")[: limit + 1]
     return raw
 
 
@@ -252,7 +256,15 @@ def _field_item(field: dict, path: str, raw: dict, errors: dict, uploads: dict) 
         "errors": errors.get(path, []),
         "upload": uploads.get(path),
         "widget": _widget(field),
+        "max_length": max_length(field),
     }
+
+
+def max_length(field: dict) -> int | None:
+    """The most characters a text answer may have: FIM's limit, else the default (ADR 0029)."""
+    if field["datatype"] not in ("text", "text_latin") or field["choices"]:
+        return None
+    return field["constraints"].get("max_length") or DEFAULT_TEXT_MAX_LENGTH
 
 
 def _widget(field: dict) -> str:

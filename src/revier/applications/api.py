@@ -4,7 +4,12 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import exceptions, parsers, permissions, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
@@ -54,21 +59,53 @@ ApplicationSubmitRequest = inline_serializer(
     },
 )
 
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
+
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     str,
     location=OpenApiParameter.HEADER,
     required=False,
     description="Repeating a request with the same key returns the first answer; the same key "
-    "with a different body is refused (422).",
+    "with a different body is refused (422). At most 200 printable ASCII characters; a longer "
+    "key is refused (400), never cut.",
 )
+
+
+def _idempotency_key(request) -> str:
+    """The client's key as sent (spaces around it trimmed); 400 when it is too long or holds
+    characters a header value should not (RFC 8941 sf-string: printable ASCII)."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise exceptions.ValidationError(
+            {
+                "Idempotency-Key": [
+                    _("The Idempotency-Key may have at most %(count)d characters.")
+                    % {"count": IDEMPOTENCY_KEY_MAX_LENGTH}
+                ]
+            }
+        )
+    if any(not 0x20 <= ord(c) <= 0x7E for c in key):
+        raise exceptions.ValidationError(
+            {
+                "Idempotency-Key": [
+                    _("The Idempotency-Key may hold printable ASCII characters only.")
+                ]
+            }
+        )
+    return key
 
 
 @extend_schema(
     tags=["applications"],
     request=ApplicationSubmitRequest,
     parameters=[IDEMPOTENCY_HEADER],
-    responses={201: ApplicationStatusResponse},
+    responses={
+        201: ApplicationStatusResponse,
+        422: OpenApiResponse(
+            description="The Idempotency-Key was used before with a different request."
+        ),
+    },
 )
 class ApplicationSubmitView(MunicipalityAPIMixin, APIView):
     """Submit an application (the client confirms the declaration on the applicant's behalf)."""
@@ -78,6 +115,11 @@ class ApplicationSubmitView(MunicipalityAPIMixin, APIView):
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
 
     def post(self, request, municipality: str):
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Send a JSON object with the fields form and data.")]}
+            )
+        key = _idempotency_key(request)
         form_id = request.data.get("form")
         data = request.data.get("data")
         if isinstance(data, str):  # multipart: the answers as a JSON part
@@ -86,10 +128,13 @@ class ApplicationSubmitView(MunicipalityAPIMixin, APIView):
             except ValueError:
                 raise exceptions.ValidationError({"data": [_("Invalid JSON.")]}) from None
         try:
+            if isinstance(form_id, bool | float):
+                raise TypeError
             form_id = int(form_id)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise exceptions.ValidationError({"form": [_("Give the id of a form.")]}) from None
-        version = form_version_published_get(pk=form_id)
+        # Ids beyond the database's integers exist nowhere (and would overflow a query).
+        version = form_version_published_get(pk=form_id) if 0 < form_id < 2**63 else None
         if version is None:
             raise exceptions.ValidationError(
                 {"form": [_("There is no published form with this id.")]}
@@ -97,7 +142,6 @@ class ApplicationSubmitView(MunicipalityAPIMixin, APIView):
         refused = self._trust_level_refusal(request, leika=version.form.leika)
         if refused is not None:
             return refused
-        key = request.headers.get("Idempotency-Key", "").strip()
         files = dict(request.FILES.items())
         body_hash = services.request_hash(form=form_id, data=data, files=files)
         try:

@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from revier.applications.uploads import UploadRefused, check_upload
 from revier.core.audit import AuditContext, audit_log
 from revier.core.db import values_list_binary
 from revier.core.mail import send_templated_mail
+from revier.core.text import clean_tree, strip_refused, text_problem
 from revier.delivery.package import DeliveryPackage, PackageAttachment, PaymentInformation
 from revier.delivery.services import delivery_enqueue, delivery_packages_discard
 from revier.forms.models import FormVersion
@@ -40,6 +42,7 @@ from revier.forms.selectors import form_version_tree
 from revier.payments import selectors as payment_selectors
 from revier.payments import services as payment_services
 from revier.payments.models import Fee, Payment
+from revier.tenancy.mail import municipality_sender
 
 logger = logging.getLogger(__name__)
 Status = Application.Status
@@ -203,6 +206,16 @@ def application_step_save(
     step = tree[step_index]
     raw = answers.read_post(step, application.raw or {}, post)
     errors: dict[str, list[str]] = {}
+    # Invisible and invalid characters: an error at the field, and the draft keeps the text
+    # without them (PostgreSQL cannot store NUL; bidi overrides spoof names). ADR 0029.
+    for path, value in list(raw.get("values", {}).items()):
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                errors.setdefault(path, []).append(problem)
+                raw["values"][path] = strip_refused(value)
+            else:
+                raw["values"][path] = unicodedata.normalize("NFC", value)
     for field, path in answers.step_fields(step, raw):
         if field["datatype"] in ("file", "obj") and path in files:
             try:
@@ -248,6 +261,7 @@ def application_resume_link(*, application: Application, link_for: Callable[[str
             },
             to=[application.email],
             language=application.language or None,
+            sender=municipality_sender(application.municipality),
         )
     return link
 
@@ -493,6 +507,7 @@ def _complete(
             },
             to=[application.email],
             language=application.language or None,
+            sender=municipality_sender(application.municipality),
         )
     return application
 
@@ -666,6 +681,10 @@ def application_submit_api(
 ) -> tuple[int, dict]:
     """Create and submit in one go (declaration given by the client). Returns status and body;
     ``ValidationError`` keyed by path, ``IdempotencyConflict`` for a reused key."""
+    max_key = IdempotencyKey._meta.get_field("key").max_length
+    if len(idempotency_key) > max_key:
+        # Refused, never cut: two long keys sharing their first characters are two keys.
+        raise ValidationError({"Idempotency-Key": [_("The Idempotency-Key is too long.")]})
     if idempotency_key:
         stored = selectors.idempotency_get(user=actor, key=idempotency_key)
         if stored is not None:
@@ -689,7 +708,7 @@ def application_submit_api(
                 claim = IdempotencyKey.objects.create(
                     municipality=municipality,
                     user=actor,
-                    key=idempotency_key[:200],
+                    key=idempotency_key,
                     request_hash=body_hash,
                     status_code=0,
                 )
@@ -736,6 +755,10 @@ def _api_prepare(*, version, data, files) -> tuple[dict, list]:
     _check_open(version)
     if not isinstance(data, dict):
         raise ValidationError({"data": [_("Send the answers as a JSON object.")]})
+    # NFC, and no surrogates, NUL, control or bidi characters: refused at their place (ADR 0029).
+    data, text_errors = clean_tree(data)
+    if text_errors:
+        raise ValidationError(text_errors)
     compiled = form_version_compiled(version)
     tree = compiled.tree
     cleaned, found, errors = _api_files(tree, data, files)

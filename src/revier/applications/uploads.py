@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from revier.applications.scanning import scanner
+from revier.core.text import safe_filename
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_TYPES = ("application/pdf", "image/jpeg", "image/png")
@@ -80,7 +81,8 @@ def check_upload(*, field: dict, filename: str, content: bytes) -> CheckedFile:
         )
     if scanner().scan(content):
         raise UploadRefused(_("The file contains malware and was refused."))
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
+    # The last path part, without CR/LF or invisible characters (ADR 0029).
+    name = safe_filename(filename)
     return CheckedFile(
         filename=name,
         content_type=media_type,

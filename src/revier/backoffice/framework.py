@@ -25,6 +25,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from revier.core import kit
+from revier.core.next_url import forget_next, remember_next
 from revier.core.views import post_data
 
 PAGE_SIZE = 50
@@ -58,11 +59,14 @@ def backoffice_view(permission: str = ACCESS_PERMISSION):
                     _("This page is only for staff of %(name)s.") % {"name": municipality.name}
                 )
             if not is_mfa_enabled(user):
+                # The page asked for is offered again once the second factor is set up.
+                remember_next(request, request.get_full_path())
                 messages.warning(
                     request,
                     _("Staff must set up two-factor authentication before using the back office."),
                 )
                 return redirect("mfa_activate_totp")
+            forget_next(request)  # arrived: nothing left to offer after the set-up
             if not user.has_perm(permission, municipality):
                 raise PermissionDenied(_("Your role does not allow this."))
             return view(request, *args, **kwargs)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 def contributions():
     from revier.core.kit import (
         ACCESS_PERMISSION,
+        AuditEvent,
         BackofficeGroup,
         BackofficeSection,
         Contributions,
@@ -68,6 +69,9 @@ def contributions():
                 _("Which role may do what, as every module declares it."),
                 order=15,
             ),
+        ],
+        audit_events=[
+            AuditEvent("backoffice.audit_log_viewed", _("Viewed the audit log")),
         ],
         urls=[
             UrlMount("backoffice/", "revier.backoffice.urls", order=10),

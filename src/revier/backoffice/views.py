@@ -6,10 +6,10 @@ from revier.backoffice.forms import AuditLogFilterForm
 from revier.backoffice.framework import (
     ACCESS_PERMISSION,
     backoffice_view,
-    paginate,
     render_backoffice,
     sections_for,
 )
+from revier.backoffice.tables import Column, DataTable
 from revier.core import kit
 from revier.core.audit import audit_log_entries, audit_view
 
@@ -18,12 +18,22 @@ from revier.core.audit import audit_log_entries, audit_view
 def dashboard(request):
     # StaffRole rows of the active municipality (the scoped manager confines them).
     role_keys = sorted(request.user.staff_roles.values_list("role", flat=True))
-    role_labels = [str(kit.role(key).label) if kit.role(key) else key for key in role_keys]
+    roles = []
+    for key in role_keys:
+        declared = kit.role(key)
+        roles.append(
+            {
+                "label": str(declared.label) if declared else key,
+                # A role of a module not built yet: said plainly, not "nothing to do here".
+                "available": kit.role_in_use(key),
+                "module": declared.description if declared else "",
+            }
+        )
     sections = [s for s in sections_for(request) if s.description]
     return render_backoffice(
         request,
         "backoffice/dashboard.html",
-        {"roles": role_labels, "sections": sections},
+        {"roles": roles, "sections": sections},
         section="dashboard",
     )
 
@@ -38,12 +48,25 @@ def audit_log_list(request):
         object_type="core.AuditLogEntry",
         object_repr=_("audit log"),
         summary="viewed audit log",
+        event="backoffice.audit_log_viewed",
     )
-    page = paginate(request, audit_log_entries(**filters))
+    table = DataTable(
+        request=request,
+        queryset=audit_log_entries(**filters),
+        columns=[
+            Column("time", _("Time"), ("created_at",)),
+            Column("actor", _("Actor"), ("actor_email",)),
+            Column("action", _("Action"), ("action",)),
+            Column("object", _("Object"), ("object_repr",)),
+            Column("what", _("What happened")),
+        ],
+        default_sort="-time",
+        caption=_("Audit log entries"),
+    )
     return render_backoffice(
         request,
         "backoffice/audit_log.html",
-        {"form": form, "page": page},
+        {"form": form, "page": table.page, "table": table},
         section="audit",
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -69,6 +92,10 @@ def roles(request):
     return render_backoffice(
         request,
         "backoffice/roles.html",
-        {"roles": all_roles, "rows": rows},
+        {
+            "roles": all_roles,
+            "rows": rows,
+            "unavailable": {r.key for r in all_roles if not kit.role_in_use(r.key)},
+        },
         section="roles",
     )

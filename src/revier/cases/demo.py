@@ -25,16 +25,21 @@ APPLICANTS = [
     ("Schmidt", "Anna", "1980-05-17", "Schützenplatz 1"),
 ]
 
+# The letter adds the salutation, the fees, the closing and the note on the missing signature
+# (revier.cases.decision); a template holds the tenor, the reasons and, after ---, the
+# Rechtsbehelfsbelehrung.
 TEMPLATE_BODY = (
-    "Sehr geehrte/r {applicant_name},\n\n"
-    "über Ihren Antrag „{service}“ vom Aktenzeichen {reference} wird wie folgt entschieden: "
+    "über Ihren Antrag „{service}“ vom {application_date} wird wie folgt entschieden:\n\n"
     "Dem Antrag wird stattgegeben.\n\n"
-    "Mit freundlichen Grüßen\n{municipality}\n"
+    "Begründung: Die Angaben in Ihrem Antrag und die beigefügten Nachweise erfüllen die "
+    "Voraussetzungen. Die Angaben wurden geprüft und übernommen.\n"
     "---\n"
     "Gegen diesen Bescheid kann innerhalb eines Monats nach Bekanntgabe Widerspruch erhoben "
-    "werden. Der Widerspruch ist schriftlich oder zur Niederschrift bei der {municipality} "
+    "werden. Der Widerspruch ist schriftlich oder zur Niederschrift bei der {authority}, "
     "einzulegen."
 )
+# The demo's earlier wording ("Sehr geehrte/r", "vom Aktenzeichen"): replaced where found.
+OLD_TEMPLATE_START = "Sehr geehrte/r {applicant_name},"
 
 
 def _data(family: str, given: str, born: str, street: str) -> dict:
@@ -79,6 +84,9 @@ def demo_cases(municipality) -> int:
         )
         if office_id and not OfficeMember.objects.filter(user=worker).exists():
             OfficeMember.objects.create(municipality=municipality, office_id=office_id, user=worker)
+        DecisionTemplate.objects.filter(body__startswith=OLD_TEMPLATE_START).update(
+            body=TEMPLATE_BODY
+        )
         if not DecisionTemplate.objects.exists():
             DecisionTemplate.objects.create(
                 municipality=municipality,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from revier.cases.models import Case, StatusKind
 from revier.frontend.forms import KernCheckboxInput, KernCheckboxSelectMultiple
@@ -25,17 +26,14 @@ class InboxFilterForm(forms.Form):
         max_length=100,
         help_text=_("Reference number, applicant, service or e-mail address."),
     )
-    kind = forms.ChoiceField(label=_("State"), required=False)
+    # "State" of the work (open, waiting, closed): not the workflow's status, not a Land.
+    kind = forms.ChoiceField(label=pgettext_lazy("case progress", "State"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     office = forms.TypedChoiceField(label=_("Office"), required=False, coerce=int, empty_value=None)
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     leika = forms.ChoiceField(label=_("Service"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False, widget=KernCheckboxInput)
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[("received", _("newest first")), ("due", _("due date, earliest first"))],
-    )
+    # The order is chosen in the table's column headers (?sort=), see revier.backoffice.tables.
 
     def __init__(self, *args, choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,18 +52,41 @@ class InboxFilterForm(forms.Form):
         ]
 
 
-class BulkStatusForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("New status for the chosen cases"))
+class BulkActionForm(forms.Form):
+    """The action bar above the inbox: change the status of the chosen cases, or assign them.
+    Which one is the button pressed (``action``: "status", the default, or "assign")."""
+
+    ACTIONS = ("status", "assign")
+
+    to_status = forms.ChoiceField(label=_("New status"), required=False)
     result = forms.ChoiceField(
         label=_("Result"),
         required=False,
         choices=RESULT_CHOICES,
         help_text=_("Needed when the new status closes the cases."),
     )
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
 
-    def __init__(self, *args, statuses, **kwargs):
+    def __init__(self, *args, statuses, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_status"].choices = [("", _("choose")), *statuses]
+        self.fields["assignee"].choices = [
+            ("", _("choose")),
+            ("none", _("nobody (unassigned)")),
+            *[(str(p.pk), _person(p)) for p in people],
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        action = (self.data.get("action") or "status") if self.is_bound else "status"
+        if action not in self.ACTIONS:
+            raise forms.ValidationError(_("Choose one of the actions for the chosen cases."))
+        cleaned["action"] = action
+        if action == "status" and not cleaned.get("to_status") and "to_status" not in self.errors:
+            self.add_error("to_status", _("Choose the new status for the chosen cases."))
+        if action == "assign" and not cleaned.get("assignee") and "assignee" not in self.errors:
+            self.add_error("assignee", _("Choose who is to work on the chosen cases."))
+        return cleaned
 
 
 class AssignForm(forms.Form):

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     DemoStep,
@@ -156,6 +157,28 @@ def contributions() -> Contributions:
                 municipalities="revier.cases.personal_data.municipalities",
                 pdf_template="cases/personal_data_pdf.html",
                 order=30,
+            ),
+        ],
+        audit_events=[
+            AuditEvent("cases.inbox_viewed", _("Viewed page %(page)s of the case inbox")),
+            AuditEvent("cases.case_viewed", _("Viewed the case with its answers")),
+            AuditEvent("cases.document_downloaded", _("Downloaded the document %(filename)s")),
+            AuditEvent("cases.status_changed", _("Changed the status from “%(from)s” to “%(to)s”")),
+            AuditEvent(
+                "cases.status_changed_bulk",
+                _("Changed the status from “%(from)s” to “%(to)s” (several cases at once)"),
+            ),
+            AuditEvent(
+                "cases.bulk_refused",
+                _("Refused: the cases %(ids)s are not this person's to change"),
+            ),
+            AuditEvent("cases.assigned", _("Assigned the case to %(person)s")),
+            AuditEvent("cases.unassigned", _("Removed the case's assignment")),
+            AuditEvent("cases.access_refused", _("Refused: the case belongs to another office")),
+            AuditEvent("cases.message_sent", _("Wrote to the applicant")),
+            AuditEvent(
+                "cases.information_requested",
+                _("Requested information or documents from the applicant"),
             ),
         ],
         urls=[

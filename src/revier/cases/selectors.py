@@ -147,30 +147,6 @@ def cases_inbox(
     return cases.select_related("office", "assignee").only(*INBOX_FIELDS).order_by(*order)
 
 
-class InboxPage:
-    """A page of the inbox without COUNT(*): one row more than shown tells whether there is a
-    next page. On 100,000 cases a count would cost more than the page itself."""
-
-    def __init__(self, queryset, number, per_page: int):
-        try:
-            self.number = max(int(number or 1), 1)
-        except (TypeError, ValueError):
-            self.number = 1
-        self.number = min(self.number, 10_000)
-        start = (self.number - 1) * per_page
-        rows = list(queryset[start : start + per_page + 1])
-        self.object_list = rows[:per_page]
-        self.has_next = len(rows) > per_page
-        self.has_previous = self.number > 1
-        self.next_page_number = self.number + 1
-        self.previous_page_number = self.number - 1
-        self.start_index = start + 1 if self.object_list else 0
-        self.end_index = start + len(self.object_list)
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-
 def inbox_filter_choices(*, municipality) -> dict:
     """What the inbox filters offer: statuses of every workflow, offices, staff, services."""
     from django.db.models import Exists, OuterRef

@@ -49,7 +49,19 @@ def _with_case(qs: QuerySet[Application]) -> QuerySet[Application]:
     return qs.annotate(
         case_status=Subquery(cases.values("status")[:1]),
         case_status_kind=Subquery(cases.values("status_kind")[:1]),
+        case_result=Subquery(cases.values("result")[:1]),
     )
+
+
+def applicant_status_label(label: str, *, kind: str, result: str) -> str:
+    """What the applicant reads as the status: the outcome ("bewilligt", "abgelehnt",
+    "teilweise bewilligt") once the case is decided, not the office's word for the step
+    ("entschieden")."""
+    from revier.cases.models import StatusKind
+
+    if result in Case.Result.values and kind in (StatusKind.DECIDED, StatusKind.CLOSED):
+        return str(Case.Result(result).label)
+    return label
 
 
 def account_applications(*, user, who: str = "") -> QuerySet[Application]:
@@ -98,8 +110,13 @@ def status_labels(applications) -> None:
     applications = list(applications)
     workflows = workflows_for({a.leika for a in applications if a.case_status})
     for a in applications:
-        a.status_label = (
-            workflows[a.leika].label(a.case_status) if a.case_status else a.get_status_display()
+        if not a.case_status:
+            a.status_label = a.get_status_display()
+            continue
+        a.status_label = applicant_status_label(
+            workflows[a.leika].label(a.case_status),
+            kind=a.case_status_kind,
+            result=a.case_result or "",
         )
 
 
@@ -145,12 +162,20 @@ def case_timeline(*, case: Case) -> list[CaseEvent]:
     )
     workflow = workflows_for([case.leika])[case.leika]
     for event in events:
-        event.status_label = workflow.label(event.to_status) if event.to_status else ""
-        event.label = _event_label(event)
+        event.status_label = (
+            applicant_status_label(
+                workflow.label(event.to_status),
+                kind=workflow.kind(event.to_status),
+                result=case.result,
+            )
+            if event.to_status
+            else ""
+        )
+        event.label = _event_label(event, result=case.result)
     return events
 
 
-def _event_label(event: CaseEvent) -> str:
+def _event_label(event: CaseEvent, *, result: str = "") -> str:
     kind = CaseEvent.Kind
     if event.kind == kind.RECEIVED:
         return _("Application received")
@@ -159,6 +184,8 @@ def _event_label(event: CaseEvent) -> str:
     if event.kind == kind.MESSAGE:
         return _("Message: %(subject)s") % {"subject": event.text}
     if event.kind == kind.DECISION:
+        if result in Case.Result.values:
+            return _("Decision issued: %(result)s") % {"result": Case.Result(result).label}
         return _("Decision issued")
     if event.kind == kind.PAYMENT:
         return _("Payment recorded")
@@ -297,7 +324,9 @@ def me_status_labels(applications) -> None:
             continue
         row = rows.get((a.municipality_id, a.leika)) or rows.get((a.municipality_id, ""))
         workflow = definition_from_row(row) if row else DEFAULT_WORKFLOW
-        a.status_label = workflow.label(a.case_status)
+        a.status_label = applicant_status_label(
+            workflow.label(a.case_status), kind=a.case_status_kind, result=a.case_result or ""
+        )
 
 
 def me_messages(*, user) -> QuerySet[Message]:

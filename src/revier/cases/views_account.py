@@ -25,6 +25,7 @@ from revier.cases import selectors_account as selectors
 from revier.cases import services as case_services
 from revier.cases import services_account
 from revier.cases.models import Message, StatusKind
+from revier.core.text import safe_filename
 from revier.core.views import post_data
 
 PAGE_SIZE = 20
@@ -158,7 +159,11 @@ def _detail_context(request, reference: str) -> dict:
         )
         from revier.cases.workflow import workflow_for
 
-        status_label = workflow_for(case.leika).label(case.status)
+        status_label = selectors.applicant_status_label(
+            workflow_for(case.leika).label(case.status),
+            kind=case.status_kind,
+            result=case.result,
+        )
     context["status_label"] = status_label
     context["reference"] = reference
     context["service_name"] = case.service_name if case else application.service_name
@@ -215,7 +220,9 @@ def document_download(request, reference: str, pk: int):
     if document is None:
         raise Http404(_("There is no such document."))
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, document.filename)
+    response["Content-Disposition"] = content_disposition_header(
+        True, safe_filename(document.filename)
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

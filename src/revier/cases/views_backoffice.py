@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,11 +25,12 @@ from revier.backoffice.framework import (
     render_backoffice,
     submit_service,
 )
+from revier.backoffice.tables import Column, DataTable, selected_ids
 from revier.cases import selectors, services
 from revier.cases.decision import PLACEHOLDERS, fill, placeholder_values
 from revier.cases.forms_backoffice import (
     AssignForm,
-    BulkStatusForm,
+    BulkActionForm,
     DecisionForm,
     DecisionTemplateForm,
     InboxFilterForm,
@@ -42,6 +44,7 @@ from revier.cases.forms_backoffice import (
 from revier.cases.models import Case, DecisionTemplate, StatusKind, Workflow
 from revier.cases.workflow import ERROR_STATUS, workflow_for, workflows_for
 from revier.core.audit import audit_context, audit_view
+from revier.core.text import safe_filename
 from revier.core.views import post_data
 from revier.frontend import charts
 
@@ -58,8 +61,50 @@ def _render(request, template, context, *, section="cases", status=200):
 # --- inbox ----------------------------------------------------------------------------------
 
 
-def _statuses_for_bulk(choices: dict) -> list[tuple[str, str]]:
-    return choices["statuses"]
+def inbox_columns() -> list[Column]:
+    """The inbox's columns; each sorts on plain columns of Case (or its joined office/assignee)."""
+    return [
+        Column("reference", _("Reference number"), ("reference",)),
+        Column("service", _("Service"), ("service_name",)),
+        Column("applicant", _("Applicant"), ("applicant_name",)),
+        Column("status", _("Status"), ("status",)),
+        Column("office", _("Office"), ("office__name",)),
+        Column("assignee", _("Assigned to"), ("assignee__last_name", "assignee__email")),
+        Column("received", _("Received"), ("received_at",)),
+        Column("due", _("Due"), ("due_date",)),
+    ]
+
+
+def _bulk_call(request, chosen: list[int]):
+    """The service behind the action bar's button: status change or assignment."""
+    from revier.accounts.models import User
+
+    def call(data):
+        if data["action"] == "assign":
+            assignee = None
+            if data["assignee"] != "none":
+                assignee = User.objects.filter(pk=int(data["assignee"])).first()
+            return services.case_bulk_assign(
+                case_ids=chosen,
+                assignee=assignee,
+                actor=request.user,
+                context=audit_context(request),
+            )
+        return services.case_bulk_status_change(
+            case_ids=chosen,
+            to_status=data["to_status"],
+            result=data["result"],
+            actor=request.user,
+            context=audit_context(request),
+        )
+
+    return call
+
+
+def _bulk_done(bulk, count: int) -> str:
+    if bulk.cleaned_data["action"] == "assign":
+        return _("%(count)s cases have been assigned.") % {"count": count}
+    return _("The status of %(count)s cases has been changed.") % {"count": count}
 
 
 @backoffice_view(VIEW)
@@ -68,23 +113,15 @@ def inbox(request):
     choices = selectors.inbox_filter_choices(municipality=request.municipality)
     form = InboxFilterForm(request.GET or None, choices=choices)
     filters = form.cleaned_data if form.is_valid() else {}
-    bulk = BulkStatusForm(post_data(request), statuses=_statuses_for_bulk(choices))
-    chosen = request.POST.getlist("case") if request.method == "POST" else []
+    bulk = BulkActionForm(post_data(request), statuses=choices["statuses"], people=choices["staff"])
+    chosen = selected_ids(request, "case", limit=PAGE_SIZE)
     status = 400 if form.is_bound and form.errors else 200
     if request.method == "POST":
         done = submit_service(
             request,
             bulk,
-            lambda data: services.case_bulk_status_change(
-                case_ids=[c for c in chosen if c.isdigit()],
-                to_status=data["to_status"],
-                result=data["result"],
-                actor=request.user,
-                context=audit_context(request),
-            ),
-            success=lambda count: (
-                _("The status of %(count)s cases has been changed.") % {"count": count}
-            ),
+            _bulk_call(request, chosen),
+            success=lambda count: _bulk_done(bulk, count),
             redirect_to=request.get_full_path(),
         )
         if done:
@@ -99,33 +136,43 @@ def inbox(request):
         leika=filters.get("leika", ""),
         overdue=filters.get("overdue", False),
         q=filters.get("q", ""),
-        sort=filters.get("sort") or "received",
     )
-    page = selectors.InboxPage(queryset, request.GET.get("page"), PAGE_SIZE)
-    workflows = workflows_for({c.leika for c in page.object_list})
     today = timezone.localdate()
-    rows = [
-        {
-            "case": c,
-            "status_label": workflows[c.leika].label(c.status),
-            "overdue": c.status_kind in selectors.OPEN_KINDS
-            and c.due_date is not None
-            and c.due_date < today,
-            "chosen": str(c.pk) in chosen,
-        }
-        for c in page.object_list
-    ]
-    if rows:
+    table = DataTable(
+        request=request,
+        queryset=queryset,
+        columns=inbox_columns(),
+        default_sort="-received",
+        caption=_("Cases"),
+        per_page=PAGE_SIZE,
+        count=False,  # no COUNT(*) over a large inbox (see CountlessPage)
+        selection="case",
+    )
+    workflows = workflows_for({c.leika for c in table.page.object_list})
+    for row in table.rows:
+        case = row["item"]
+        row.update(
+            case=case,
+            label=_("case %(reference)s") % {"reference": case.reference},
+            status_label=workflows[case.leika].label(case.status),
+            overdue=case.status_kind in selectors.OPEN_KINDS
+            and case.due_date is not None
+            and case.due_date < today,
+            chosen=case.pk in chosen,
+        )
+    if table.rows:
         audit_view(
             request,
             object_type="cases.Case",
             object_repr=_("case inbox"),
-            summary=f"viewed case inbox page {page.number}",
+            summary=f"viewed case inbox page {table.page.number}",
+            event="cases.inbox_viewed",
+            params={"page": table.page.number},
         )
     return _render(
         request,
         "cases/backoffice/inbox.html",
-        {"form": form, "bulk": bulk, "page": page, "rows": rows},
+        {"form": form, "bulk": bulk, "page": table.page, "rows": table.rows, "table": table},
         status=status,
     )
 
@@ -209,7 +256,7 @@ def _detail(request, case: Case, *, forms: dict | None = None, status: int = 200
         "allowed": allowed,
     }
     # Recorded before the data is shown: whoever sees it is in the log.
-    audit_view(request, obj=case, summary="viewed case with its answers")
+    audit_view(request, obj=case, summary="viewed case with its answers", event="cases.case_viewed")
     return _render(request, "cases/backoffice/detail.html", context, status=status)
 
 
@@ -224,10 +271,18 @@ def case_document(request, pk: int, document_id: int):
     document = selectors.case_document_get(case=case, pk=document_id)
     if document is None:
         raise Http404(_("There is no such document."))
-    audit_view(request, obj=case, summary=f"downloaded document {document.filename}")
+    audit_view(
+        request,
+        obj=case,
+        summary=f"downloaded document {document.filename}",
+        event="cases.document_downloaded",
+        params={"filename": document.filename},
+    )
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
-    safe = document.filename.replace('"', "").replace("\\", "")
-    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    # Names stored before uploads were cleaned may hold CR/LF: never a header error (500).
+    response["Content-Disposition"] = content_disposition_header(
+        True, safe_filename(document.filename)
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -6,12 +6,18 @@ import os
 from celery import Celery, signals
 from celery.beat import PersistentScheduler
 
+from revier.core import logs, metrics
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "revier.config.settings")
 
 app = Celery("revier")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 logger = logging.getLogger(__name__)
+# The request id travels with every task; the worker logs as the web does (ADR 0036), and counts
+# its tasks' outcomes for /metrics (ADR 0035).
+logs.connect_celery()
+metrics.connect_celery()
 
 
 class ModuleScheduler(PersistentScheduler):

@@ -5,6 +5,7 @@ tasks in-process, mail written to files. Production sets ``REVIER_ENV=production
 ``DATABASE_URL``, ``REDIS_URL`` and ``REVIER_SECRET_KEY`` (see README and deploy/).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.geo import GeoError, tile_source_origin
+from revier.core.logs import logging_config
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -103,9 +105,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the metrics see every request, probes and errors included.
+    "revier.core.logs.RequestIdMiddleware",
+    "revier.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "revier.core.middleware.HealthCheckMiddleware",
+    # 413 for bodies over the limit, before anything reads them (ADR 0029).
+    "revier.core.limits.RequestSizeMiddleware",
     "csp.middleware.CSPMiddleware",
     "revier.accounts.middleware.OIDCFormActionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -265,6 +272,8 @@ LOGIN_REDIRECT_URL = "portal:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "portal:home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks the name and the form of address letters use (accounts/forms.py).
+ACCOUNT_SIGNUP_FORM_CLASS = "revier.accounts.forms.SignupNameForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -286,6 +295,11 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Abuse protection (revier.core.abuse, ADR 0028): limits per scope as {scope: (limit, window s)}
 # override what the code asks for; REVIER_PROOF_AFTER {scope: n} when to demand a proof of work.
+# Request bodies (revier.core.limits, ADR 0029): JSON (API, base64 files inside) and multipart.
+REVIER_MAX_JSON_BODY = 16 * 1024 * 1024
+REVIER_MAX_MULTIPART_BODY = 64 * 1024 * 1024
+# The API answers a CSRF refusal with problem JSON, pages with the KERN error page.
+CSRF_FAILURE_VIEW = "revier.core.views.csrf_failure"
 REVIER_RATE_LIMITS: dict[str, tuple[int, int]] = {}
 REVIER_PROOF_AFTER: dict[str, int] = {}
 # ALTCHA: the search space of a challenge (about 0.1–0.5 s in a browser at 100,000) and its life.
@@ -295,6 +309,8 @@ REVIER_ALTCHA_EXPIRES = 3600
 REVIER_TIMELOCK_SECONDS = int(os.environ.get("REVIER_TIMELOCK_SECONDS", "10"))
 REVIER_TIMELOCK_MAX_AGE = 2 * 3600
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The TOTP secret stays the same across reloads of the set-up page (ADR 0037).
+MFA_FORMS = {"activate_totp": "revier.accounts.mfa.StableActivateTOTPForm"}
 MFA_TOTP_ISSUER = "Revier"
 
 # Login through an identity provider by OpenID Connect (BundID through a broker, ADR 0009).
@@ -403,7 +419,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": REVIER_NUM_PROXIES,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "revier.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "revier.core.api.problem_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -474,20 +490,27 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Metrics (ADR 0035) --------------------------------------------------------------------------
+# /metrics answers Prometheus with a bearer token or from these addresses (IPs or networks,
+# the socket's peer); with neither set it does not exist. Behind nginx every request comes from
+# 127.0.0.1: keep /metrics blocked there (deploy/nginx) and scrape the gunicorn ports directly.
+REVIER_METRICS_TOKEN = os.environ.get("REVIER_METRICS_TOKEN", "")
+REVIER_METRICS_ALLOWED_IPS = env_list("REVIER_METRICS_ALLOWED_IPS")
+try:
+    for _network in REVIER_METRICS_ALLOWED_IPS:
+        ipaddress.ip_network(_network, strict=False)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"REVIER_METRICS_ALLOWED_IPS: {exc}") from exc
+if PRODUCTION and REVIER_METRICS_TOKEN and len(REVIER_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("REVIER_METRICS_TOKEN must be at least 32 characters long.")
+
 # --- Logging ------------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("REVIER_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # WeasyPrint logs every rendering step at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        # httpx logs every request at INFO (four per FIT-Connect delivery); failures are logged
-        # by the code that made the request, with what it was for.
-        "httpx": {"level": "WARNING"},
-    },
-}
+# JSON lines with the request id in production (the journal, a log shipper), readable lines in
+# development; REVIER_LOG_FORMAT overrides either (ADR 0036).
+REVIER_LOG_FORMAT = os.environ.get("REVIER_LOG_FORMAT", "json" if PRODUCTION else "plain")
+try:
+    LOGGING = logging_config(
+        fmt=REVIER_LOG_FORMAT, level=os.environ.get("REVIER_LOG_LEVEL", "INFO").upper()
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc

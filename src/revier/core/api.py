@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
@@ -75,7 +76,7 @@ def problem_exception_handler(exc, context):
             title=_("Invalid input"),
             type_="invalid-input",
             detail=_("One or more fields are invalid."),
-            extra={"errors": response.data},
+            extra={"errors": flatten_errors(response.data)},
         )
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
     title = {
@@ -97,12 +98,36 @@ def problem_exception_handler(exc, context):
     return problem
 
 
+def flatten_errors(data, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as the documented ``{path: [message]}``: ``{"cases": {"1": [...]}}``
+    becomes ``{"cases/1": [...]}`` (the slash paths the answers of forms use too)."""
+    from revier.core.text import safe_key
+
+    flat: dict[str, list[str]] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = f"{prefix}/{safe_key(key)}" if prefix else safe_key(key)
+            flat.update(flatten_errors(value, path))
+    elif isinstance(data, list | tuple):
+        if all(not isinstance(item, dict | list | tuple) for item in data):
+            if data:
+                flat[prefix or "non_field_errors"] = [str(item) for item in data]
+        else:
+            for index, item in enumerate(data):
+                path = f"{prefix}/{index}" if prefix else str(index)
+                flat.update(flatten_errors(item, path))
+    elif data is not None:
+        flat[prefix or "non_field_errors"] = [str(data)]
+    return flat
+
+
 def _problem_type(exc) -> str:
     code = getattr(exc, "default_code", "") or ""
     # DRF's codes use underscores; problem type URIs read better with hyphens.
     return code.replace("_", "-")
 
 
+@csrf_exempt  # it changes nothing; a POST gets its 404 problem, not the CSRF page
 def api_not_found(request, *args, **kwargs):
     """Any /api/v1/ address no view answers: a problem document, not the HTML 404 page."""
     body = {
@@ -152,6 +177,7 @@ _PROBLEM_DESCRIPTIONS = {
     "401": "Not authenticated, or the token is wrong.",
     "403": "Authenticated, but not allowed.",
     "404": "Unknown municipality, module switched off, or unknown object.",
+    "413": "The request body is larger than the limit.",
     "429": "Too many requests; see `Retry-After`.",
 }
 
@@ -168,13 +194,19 @@ def problem_responses_hook(result, generator, request, public):
                 codes.append("404")
             if {} not in operation.get("security", [{}]):
                 codes += ["401", "403"]
-            if any(
-                p.get("in") == "query" and p["name"] != "page"
-                for p in operation.get("parameters", [])
-            ):
+            query = [p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"]
+            if query or "requestBody" in operation:
                 codes.append("400")
-            for code in sorted(codes):
+            if "page" in query:
+                codes.append("404")  # a page past the end
+            if "requestBody" in operation:
+                codes.append("413")
+            for code in sorted(set(codes)):
                 operation["responses"].setdefault(
                     code, {"description": _PROBLEM_DESCRIPTIONS[code], "content": content}
                 )
+            # Errors an operation declares itself (e.g. 422) are problem documents too.
+            for code, response in operation["responses"].items():
+                if code.startswith(("4", "5")) and "content" not in response:
+                    response["content"] = content
     return result

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from revier.core import kit
 from revier.core.models import AuditLogEntry
 from revier.core.net import client_ip
 
@@ -54,8 +55,20 @@ def audit_log(
     object_id: str = "",
     object_repr: str = "",
     summary: str = "",
+    event: str = "",
+    params: dict | None = None,
     context: AuditContext | None = None,
 ) -> AuditLogEntry:
+    """Record one entry. ``event`` is a code a module declares (``kit.AuditEvent``) with its
+    ``params`` (plain JSON values); the page shows it in the reader's language. ``summary`` is
+    the English text for exports; it is made from the event when not given."""
+    params = params or {}
+    if event:
+        if event not in kit.audit_events():
+            raise ValueError(f"unknown audit event {event!r}: declare it in the module's module.py")
+        if not summary:
+            with translation.override("en"):
+                summary = event_message(event, params)
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
@@ -69,13 +82,27 @@ def audit_log(
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr[:200],
+        event=event,
+        params=params,
         summary=summary[:500],
         ip_address=ip,
     )
 
 
+def event_message(event: str, params: dict | None) -> str:
+    """The message of ``event`` in the active language, or "" for an unknown one (an old entry,
+    or a module that is no longer installed: the caller shows the stored summary)."""
+    declared = kit.audit_events().get(event) if event else None
+    if declared is None:
+        return ""
+    try:
+        return str(declared.message) % (params or {})
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
 def audit_view(
-    request, *, summary: str, obj: models.Model | None = None, **fields
+    request, *, summary: str = "", obj: models.Model | None = None, **fields
 ) -> AuditLogEntry:
     """Record that the person of ``request`` looked at personal data, in the request's
     municipality (pages and API endpoints; services record their own changes)."""

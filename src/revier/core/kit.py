@@ -89,6 +89,15 @@ class Module:
 
 
 @dataclass(frozen=True)
+class AuditEvent:
+    """A kind of audit-log entry: stored as ``code`` with its parameters, shown in the reader's
+    language. ``message`` uses the parameters as ``%(name)s``."""
+
+    code: str
+    message: Text
+
+
+@dataclass(frozen=True)
 class NotificationEvent:
     """An event people are notified of, with the shipped default wording.
 
@@ -212,6 +221,16 @@ class SearchSourceRef:
 
 
 @dataclass(frozen=True)
+class MetricSource:
+    """Gauges for operators, computed when Prometheus scrapes ``/metrics``
+    (``revier.core.metrics``): the dotted path of ``f() -> Iterable[Metric]`` (prometheus_client
+    metric families). Keep them cheap and bounded: one aggregate query, no per-row labels."""
+
+    key: str
+    collect: str
+
+
+@dataclass(frozen=True)
 class Contributions:
     roles: Iterable[Role] = ()
     permissions: Iterable[Permission] = ()
@@ -227,6 +246,8 @@ class Contributions:
     home_blocks: Iterable[HomeBlock] = ()
     urls: Iterable[UrlMount] = ()
     search_sources: Iterable[SearchSourceRef] = ()
+    metric_sources: Iterable[MetricSource] = ()
+    audit_events: Iterable[AuditEvent] = ()
 
 
 # --- the registries ---------------------------------------------------------------------------
@@ -247,6 +268,8 @@ _KEYS = {
     "home_blocks": "key",
     "urls": None,  # several mounts may share a prefix
     "search_sources": "key",
+    "metric_sources": "key",
+    "audit_events": "code",
 }
 # kind -> list of (app label, item), in registration (INSTALLED_APPS) order
 _registry: dict[str, list[tuple[str, Any]]] = {kind: [] for kind in KINDS}
@@ -347,6 +370,12 @@ def role(key: str) -> Role | None:
     return _roles().get(key)
 
 
+def role_in_use(key: str) -> bool:
+    """Whether any installed module gives the role something to do (a permission besides
+    opening the back office). Roles of modules not built yet hold none."""
+    return any(key in p.roles for p in permissions())
+
+
 def role_choices() -> list[tuple[str, str]]:
     """Choices of ``StaffRole.role`` (a callable, so a module's role needs no migration)."""
     return [(r.key, r.label) for r in roles()]
@@ -386,6 +415,11 @@ def modules() -> list[Module]:
 
 def module(key: str) -> Module | None:
     return _modules().get(key)
+
+
+def audit_events() -> dict[str, AuditEvent]:
+    """The kinds of audit-log entries every module declares, by code."""
+    return {e.code: e for e in items("audit_events")}
 
 
 def notification_events() -> dict[str, NotificationEvent]:

@@ -59,6 +59,11 @@ class AuditLogEntry(TenantOwnedModel):
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    # What happened, as a code a module declares (kit.AuditEvent) and its parameters, so the
+    # entry reads in the reader's language. Entries from before the codes keep their English
+    # ``summary``; new ones store it too (plain text for exports and searches).
+    event = models.CharField(_("event"), max_length=64, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
@@ -74,6 +79,13 @@ class AuditLogEntry(TenantOwnedModel):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_repr}"
         )
+
+    @property
+    def message(self) -> str:
+        """The entry in the active language: its event's message, else the stored summary."""
+        from revier.core.audit import event_message
+
+        return event_message(self.event, self.params) or self.summary
 
 
 class PlatformImportRunManager(models.Manager):

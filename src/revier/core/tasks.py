@@ -45,11 +45,28 @@ BATCH_SIZE = 500
     max_retries=5,
 )
 def send_mail_task(
-    *, subject: str, body: str, to: list[str], html: str = "", reply_to: list[str] | None = None
+    *,
+    subject: str,
+    body: str,
+    to: list[str],
+    html: str = "",
+    reply_to: list[str] | None = None,
+    from_email: str = "",
+    language: str = "",
 ) -> int:
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to, reply_to=reply_to or None)
-    if html:
-        message.attach_alternative(html, "text/html")
+    """Send one e-mail; without an ``html`` body the HTML alternative is made from the text."""
+    from revier.core.mail import text_to_html
+
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        to=to,
+        reply_to=reply_to or None,
+        from_email=from_email or None,
+    )
+    message.attach_alternative(
+        html or text_to_html(body, language=language or settings.LANGUAGE_CODE), "text/html"
+    )
     return message.send()
 
 

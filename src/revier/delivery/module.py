@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from revier.core.kit import (
     BackofficeSection,
     Contributions,
+    MetricSource,
     PeriodicTask,
     Permission,
     ProcessingActivity,
@@ -73,4 +74,5 @@ def contributions() -> Contributions:
             PeriodicTask("delivery-answers", "revier.delivery.tasks.check_delivery_answers", 300.0),
         ],
         urls=[UrlMount("backoffice/zustellungen/", "revier.delivery.urls")],
+        metric_sources=[MetricSource("delivery", "revier.delivery.metrics.collect")],
     )

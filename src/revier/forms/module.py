@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     Permission,
@@ -28,6 +29,13 @@ def contributions() -> Contributions:
                 _("Forms from FIM XDatenfelder or built here: versions, preview, publishing."),
                 group="services",
                 order=20,
+            ),
+        ],
+        audit_events=[
+            AuditEvent("forms.version_published", _("Published the form version")),
+            AuditEvent(
+                "forms.xdf_imported",
+                _("Imported XDatenfelder %(xdf)s, schema %(id)s version %(version)s"),
             ),
         ],
         urls=[

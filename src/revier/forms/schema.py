@@ -29,6 +29,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
+from revier.core.text import DEFAULT_TEXT_MAX_LENGTH
 from revier.forms import evaluation
 from revier.forms.models import Field, FormVersion, Rule
 from revier.forms.selectors import form_version_rules, form_version_tree
@@ -70,6 +71,9 @@ def _field_schema(node: dict) -> dict:
             schema["minLength"] = 1
         if "max_length" in constraints:
             schema["maxLength"] = constraints["max_length"]
+        elif node["datatype"] in ("text", "text_latin"):
+            # Every free-text answer has a limit, FIM's or ours (ADR 0029).
+            schema["maxLength"] = DEFAULT_TEXT_MAX_LENGTH
         if "pattern" in constraints:
             schema["pattern"] = constraints["pattern"]
     if schema["type"] in ("number", "integer"):

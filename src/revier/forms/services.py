@@ -105,6 +105,8 @@ def form_import_xdatenfelder(
             action="create",
             obj=version,
             summary=f"imported XDatenfelder {message.xdf_version} {root.id} {root.version}",
+            event="forms.xdf_imported",
+            params={"xdf": message.xdf_version, "id": root.id, "version": root.version},
             context=context,
         )
         if publish:
@@ -354,6 +356,7 @@ def form_version_publish(
         action="change",
         obj=version,
         summary="published form version",
+        event="forms.version_published",
         context=context,
     )
     # The service pages link to the published form (ADR 0033).

@@ -7,6 +7,7 @@ Everything the platform needs to know about news is declared here: nothing outsi
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     DemoStep,
@@ -89,6 +90,15 @@ def contributions() -> Contributions:
         ],
         periodic_tasks=[
             PeriodicTask("news-publish-due", "revier.news.tasks.publish_due", 60.0),
+        ],
+        audit_events=[
+            AuditEvent("news.created", _("Created the news item")),
+            AuditEvent("news.changed", _("Changed the news item")),
+            AuditEvent("news.published", _("Published the news item")),
+            AuditEvent("news.scheduled", _("Scheduled the news item")),
+            AuditEvent("news.unpublished", _("Took the news item back")),
+            AuditEvent("news.deleted", _("Deleted the news item")),
+            AuditEvent("news.published_as_scheduled", _("Published the news item as scheduled")),
         ],
         urls=[
             UrlMount("aktuelles/", "revier.news.urls"),

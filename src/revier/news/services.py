@@ -59,8 +59,18 @@ def _unique_slug(*, title: str) -> str:
     return slug
 
 
-def _audit(item: NewsItem, *, actor, action: str, summary: str) -> None:
-    audit_log(municipality=item.municipality, actor=actor, action=action, obj=item, summary=summary)
+def _audit(
+    item: NewsItem, *, actor, action: str, summary: str, event: str, params: dict | None = None
+) -> None:
+    audit_log(
+        municipality=item.municipality,
+        actor=actor,
+        action=action,
+        obj=item,
+        summary=summary,
+        event=event,
+        params=params,
+    )
     # Every recorded change of a news item may change the public pages (ADR 0033).
     public_content_changed(item.municipality)
 
@@ -93,7 +103,13 @@ def news_create(
         published_at=timezone.now() if publish else None,
         publish_at=publish_at,
     )
-    _audit(item, actor=actor, action="create", summary=f"news item created ({item.status})")
+    _audit(
+        item,
+        actor=actor,
+        action="create",
+        summary=f"news item created ({item.status})",
+        event="news.created",
+    )
     return item
 
 
@@ -104,7 +120,7 @@ def news_update(*, item: NewsItem, actor, title: str, summary: str, body: str) -
     _validate_text(title=title, summary=summary, body=body)
     item.title, item.summary, item.body = title.strip(), summary.strip(), body.strip()
     item.save(update_fields=["title", "summary", "body", "updated_at"])
-    _audit(item, actor=actor, action="change", summary="news item changed")
+    _audit(item, actor=actor, action="change", summary="news item changed", event="news.changed")
     return item
 
 
@@ -116,13 +132,13 @@ def news_publish(*, item: NewsItem, actor, publish_at: dt.datetime | None = None
         raise ValidationError(_("This news item is already published."))
     if publish_at is None:
         item.published_at, item.publish_at = timezone.now(), None
-        summary = "news item published"
+        summary, event = "news item published", "news.published"
     else:
         _validate_schedule(publish_at)
         item.publish_at = publish_at
-        summary = f"news item scheduled for {publish_at.isoformat()}"
+        summary, event = f"news item scheduled for {publish_at.isoformat()}", "news.scheduled"
     item.save(update_fields=["published_at", "publish_at", "updated_at"])
-    _audit(item, actor=actor, action="change", summary=summary)
+    _audit(item, actor=actor, action="change", summary=summary, event=event)
     return item
 
 
@@ -134,7 +150,13 @@ def news_unpublish(*, item: NewsItem, actor) -> NewsItem:
         raise ValidationError(_("This news item is a draft already."))
     item.published_at = item.publish_at = None
     item.save(update_fields=["published_at", "publish_at", "updated_at"])
-    _audit(item, actor=actor, action="change", summary="news item unpublished")
+    _audit(
+        item,
+        actor=actor,
+        action="change",
+        summary="news item unpublished",
+        event="news.unpublished",
+    )
     return item
 
 
@@ -142,7 +164,7 @@ def news_unpublish(*, item: NewsItem, actor) -> NewsItem:
 def news_delete(*, item: NewsItem, actor) -> None:
     _require_permission(actor=actor, municipality=item.municipality)
     # Recorded first: afterwards the object has no primary key to name.
-    _audit(item, actor=actor, action="delete", summary="news item deleted")
+    _audit(item, actor=actor, action="delete", summary="news item deleted", event="news.deleted")
     item.delete()
 
 
@@ -168,6 +190,7 @@ def news_publish_due(*, municipality, now: dt.datetime | None = None) -> int:
                     actor=None,
                     action="change",
                     summary="news item published as scheduled",
+                    event="news.published_as_scheduled",
                 )
                 published += 1
     return published

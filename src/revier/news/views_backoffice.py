@@ -16,11 +16,11 @@ from django.views.decorators.http import require_http_methods
 from revier.backoffice.framework import (
     backoffice_view,
     form_status,
-    paginate,
     post_data,
     render_backoffice,
     submit_service,
 )
+from revier.backoffice.tables import Column, DataTable
 from revier.news import selectors, services
 from revier.news.forms_backoffice import (
     NewsFilterForm,
@@ -67,14 +67,25 @@ def _local(value) -> str:
 def news_list(request):
     form = NewsFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = paginate(
-        request,
-        selectors.news_for_backoffice(status=filters.get("status", ""), q=filters.get("q", "")),
+    table = DataTable(
+        request=request,
+        queryset=selectors.news_for_backoffice(
+            status=filters.get("status", ""), q=filters.get("q", "")
+        ),
+        columns=[
+            Column("title", _("Title"), ("title",)),
+            Column("status", _("Status")),
+            Column("published", _("Published or scheduled"), ("published_at", "publish_at")),
+            Column("author", _("Author"), ("author__last_name", "author__email")),
+            Column("created", _("Written"), ("created_at",)),
+        ],
+        default_sort="-created",  # newest first, as before
+        caption=_("News"),
     )
     return _render(
         request,
         "list.html",
-        {"form": form, "page": page},
+        {"form": form, "page": table.page, "table": table},
         status=400 if form.is_bound and form.errors else 200,
     )
 

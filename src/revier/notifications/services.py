@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from revier.core import crypto, outbox
@@ -21,6 +21,7 @@ from revier.notifications import selectors
 from revier.notifications.events import EVENTS, LANGUAGES, placeholders_check, render
 from revier.notifications.models import Notification, NotificationTemplate, SmsSettings
 from revier.notifications.sms import StatusReport, register
+from revier.tenancy.mail import municipality_sender
 
 MAX_ERROR = 2000
 
@@ -81,6 +82,8 @@ def notify_many(*, municipality, event: str, recipients: list[Recipient]) -> lis
     if event not in EVENTS:
         raise ValueError(f"unknown notification event {event!r}")
     wordings: dict[str, selectors.Wording] = {}
+    footers: dict[str, str] = {}
+    sender = municipality_sender(municipality)
     sms_settings = None
     rows: list[Notification] = []
     mails: list[tuple[Notification, str, str]] = []
@@ -95,7 +98,8 @@ def notify_many(*, municipality, event: str, recipients: list[Recipient]) -> lis
         wording = wordings[language]
         context = recipient.context
         values = {
-            "municipality": municipality.name,
+            # "Stadt Zeitz": the sender's name as the town signs its letters.
+            "municipality": municipality.official_name or municipality.name,
             "reference": context.get("reference", ""),
             "service": context.get("service_name", ""),
             "status": context.get("status_label", ""),
@@ -113,7 +117,11 @@ def notify_many(*, municipality, event: str, recipients: list[Recipient]) -> lis
             subject=subject,
         )
         if address:
-            mails.append((notification, subject, render(wording.body, values)))
+            if language not in footers:
+                with translation.override(language):
+                    footers[language] = sender.sign("")
+            body = render(wording.body, values).rstrip("\n") + footers[language]
+            mails.append((notification, subject, body))
         else:
             notification.status = Notification.Status.FAILED
             notification.error = _("No e-mail address.")

@@ -6,12 +6,14 @@ from __future__ import annotations
 import smtplib
 
 from celery import shared_task
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 
+from revier.core.mail import text_to_html
 from revier.core.tasks import municipality_task
 from revier.notifications import selectors, services
 from revier.notifications.models import Notification
 from revier.notifications.sms import SmsError, register
+from revier.tenancy.mail import municipality_sender
 
 MAX_RETRIES = 5
 # Errors where trying again cannot help (the receiving server refused the address).
@@ -53,12 +55,15 @@ def send_notification_email(
     notification = Notification.objects.filter(pk=notification_id).first()
     if notification is None or notification.status != Notification.Status.QUEUED:
         return "skipped"
-    message = EmailMessage(
+    sender = municipality_sender(municipality)
+    message = EmailMultiAlternatives(
         subject=subject,
         body=body,
+        from_email=sender.from_email,
         to=[notification.address],
-        reply_to=[municipality.email] if municipality.email else None,
+        reply_to=sender.reply_to_list,
     )
+    message.attach_alternative(text_to_html(body, language=notification.language), "text/html")
     try:
         message.send()
     except (OSError, smtplib.SMTPException) as exc:

@@ -4,6 +4,7 @@ from django.utils import translation
 from revier.core.audit import AuditContext
 from revier.core.mail import send_templated_mail
 from revier.portal.models import AccessibilityFeedback
+from revier.tenancy.mail import municipality_sender
 
 
 @transaction.atomic
@@ -31,6 +32,7 @@ def accessibility_feedback_submit(
             context={"feedback": feedback, "municipality": municipality},
             to=[email],
             language=translation.get_language(),
+            sender=municipality_sender(municipality),
         )
     return feedback
 

@@ -79,3 +79,27 @@ def test_search_source_is_indexed_and_found(db):
     source = search.get("sample_module.samples")
     assert search.index(source, ["lantern"]) == 1
     assert [hit.key for hit in search.search(source, "Laternen")] == ["lantern"]
+
+
+def test_metric_source_is_scraped(client, settings):
+    settings.REVIER_METRICS_TOKEN = "t" * 32
+    response = client.get("/metrics", headers={"Authorization": "Bearer " + "t" * 32})
+    assert response.status_code == 200
+    assert "revier_sample_things 3.0" in response.content.decode()
+
+
+def test_audit_event_is_shown_from_the_declaration(town):
+    from django_scopes import scope
+
+    from revier.core.audit import audit_log
+
+    with scope(municipality=town):
+        entry = audit_log(
+            municipality=town,
+            actor=None,
+            action="view",
+            object_type="x",
+            event="samples.looked",
+            params={"name": "one"},
+        )
+    assert entry.event == "samples.looked" and entry.message == "Looked at sample one"

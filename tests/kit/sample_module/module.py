@@ -1,10 +1,12 @@
 """Everything a module can contribute, declared the way a real module does."""
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     DemoStep,
     HomeBlock,
+    MetricSource,
     Module,
     NotificationEvent,
     PeriodicTask,
@@ -70,6 +72,8 @@ def contributions() -> Contributions:
             )
         ],
         search_sources=[SearchSourceRef("samples", "tests.kit.sample_module.search.SOURCE")],
+        metric_sources=[MetricSource("samples", "tests.kit.sample_module.views.metrics")],
+        audit_events=[AuditEvent("samples.looked", "Looked at sample %(name)s")],
         urls=[
             UrlMount("beispiele/", "tests.kit.sample_module.urls"),
             UrlMount("backoffice/beispiele/", "tests.kit.sample_module.urls_backoffice"),

@@ -31,3 +31,10 @@ def home_block(request) -> dict:
 def demo() -> dict:
     DEMO_RUNS.append("samples")
     return {}
+
+
+def metrics():
+    """The module's gauge for /metrics (a MetricSource)."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    yield GaugeMetricFamily("revier_sample_things", "Samples, for the kit test.", value=3)

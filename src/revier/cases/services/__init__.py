@@ -3,7 +3,7 @@ what it is asked to do against the workflow and the person's access, writes the 
 audit log, and notifies the applicant where the event concerns them. Views and the API call
 these only, through this package (``from revier.cases import services``)."""
 
-from revier.cases.services.assignment import case_assign
+from revier.cases.services.assignment import case_assign, case_bulk_assign
 from revier.cases.services.common import actor_municipality, case_access_check, case_link
 from revier.cases.services.configuration import (
     decision_template_save,
@@ -37,6 +37,7 @@ __all__ = [
     "actor_municipality",
     "case_access_check",
     "case_assign",
+    "case_bulk_assign",
     "case_bulk_status_change",
     "case_decision_create",
     "case_intake",

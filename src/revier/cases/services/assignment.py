@@ -39,6 +39,36 @@ def case_assign(*, case: Case, assignee, actor, context: AuditContext | None = N
             action=AuditLogEntry.Action.CHANGE,
             obj=locked,
             summary=f"assigned to {assignee.email if assignee else 'nobody'}",
+            event="cases.assigned" if assignee else "cases.unassigned",
+            params={"person": assignee.email} if assignee else {},
             context=context,
         )
     return locked
+
+
+def case_bulk_assign(*, case_ids, assignee, actor, context: AuditContext | None = None) -> int:
+    """Give many cases to ``assignee`` (or to nobody) at once: all or nothing. A case the
+    person may not see, or one the assignee cannot work on, is named and nothing changes."""
+    ids = sorted({int(i) for i in case_ids})
+    if not ids:
+        raise ValidationError({"cases": _("Choose at least one case.")})
+    cases = list(selectors.cases_visible(user=actor).filter(pk__in=ids).order_by("pk"))
+    if len(cases) != len(ids):
+        raise ValidationError({"cases": _("Some of the chosen cases are not yours to change.")})
+    with transaction.atomic():
+        for case in cases:
+            try:
+                case_assign(case=case, assignee=assignee, actor=actor, context=context)
+            except ValidationError as exc:
+                raise ValidationError(
+                    {
+                        "assignee": _(
+                            "%(person)s cannot work on case %(reference)s. Nothing was changed."
+                        )
+                        % {
+                            "person": assignee.email if assignee else "",
+                            "reference": case.reference,
+                        }
+                    }
+                ) from exc
+    return len(cases)

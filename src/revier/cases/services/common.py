@@ -79,6 +79,7 @@ def case_access_check(*, case: Case, user, context: AuditContext | None = None) 
         action=AuditLogEntry.Action.DENIED,
         obj=case,
         summary="case outside the person's offices",
+        event="cases.access_refused",
         context=context,
     )
     raise PermissionDenied(_("This case belongs to another office."))

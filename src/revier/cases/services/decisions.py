@@ -37,7 +37,7 @@ def case_decision_create(
     """Write the decision (Bescheid): render it as PDF, keep it as a document the applicant can
     see, record the result on the case, and tell the applicant. When the workflow allows a
     ``decided`` status from here the case moves there."""
-    from revier.cases.decision import decision_pdf
+    from revier.cases.decision import decision_pdf, letter_language
 
     case_access_check(case=case, user=actor, context=context)
     errors = {}
@@ -51,7 +51,7 @@ def case_decision_create(
         raise ValidationError(errors)
     if case.status_kind in (StatusKind.CLOSED, StatusKind.ERROR):
         raise ValidationError(_("A closed case takes no more decisions."))
-    language = (case.application.language if case.application_id else "") or "de"
+    language = letter_language(case)
     pdf = decision_pdf(
         case=case, subject=subject.strip(), text=text, signer=actor, language=language
     )

@@ -146,6 +146,7 @@ def case_message_send(
             obj=locked,
             summary="message to the applicant"
             + (" (information requested)" if requests_information else ""),
+            event="cases.information_requested" if requests_information else "cases.message_sent",
             context=context,
         )
         _notify_applicant(

@@ -99,6 +99,11 @@ def case_status_change(
             action=AuditLogEntry.Action.CHANGE,
             obj=locked,
             summary=f"status {event.from_status} -> {to_status}",
+            event="cases.status_changed",
+            params={
+                "from": str(workflow.label(event.from_status)),
+                "to": str(workflow.label(to_status)),
+            },
             context=context,
         )
         if notify_applicant:
@@ -133,6 +138,8 @@ def case_bulk_status_change(
             action=AuditLogEntry.Action.DENIED,
             object_type="cases.Case",
             summary=f"bulk change refused for cases {sorted(set(ids) - visible)[:20]}",
+            event="cases.bulk_refused",
+            params={"ids": ", ".join(str(i) for i in sorted(set(ids) - visible)[:20])},
             context=context,
         )
         raise ValidationError({"cases": _("Some of the chosen cases are not yours to change.")})
@@ -213,6 +220,11 @@ def case_bulk_status_change(
                     object_id=str(c.pk),
                     object_repr=c.reference,
                     summary=f"status {from_status} -> {to_status} (bulk)",
+                    event="cases.status_changed_bulk",
+                    params={
+                        "from": str(workflows[c.leika].label(from_status)),
+                        "to": str(workflows[c.leika].label(to_status)),
+                    },
                     ip_address=context.ip_address if context else None,
                 )
             )
