@@ -62,7 +62,6 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "bookings_create": "anyone with an account may book in any municipality; the empty body is "
     "refused (400)",
     "me_bookings_list": "the caller's own bookings, across municipalities",
-    "altcha_challenge": "a proof-of-work challenge holds nothing of any municipality (ADR 0028)",
 }
 
 # Walking fewer than this many would mean the walk lost its way (a moved include, a renamed

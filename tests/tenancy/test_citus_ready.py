@@ -47,7 +47,9 @@ UNIQUE_EXCEPTIONS = {
 PLATFORM_OR_TENANT = {
     "core.ImportRun": "imports of the federal catalogue belong to the platform (municipality NULL)",
     "core.SearchDocument": "the federal catalogue's search entries belong to no municipality",
-    "core.OutboxMessage": "platform work (the catalogue's import, mail of platform pages) has no municipality",
+    "core.OutboxMessage": (
+        "platform work (the catalogue's import, mail of platform pages) has no municipality"
+    ),
 }
 
 
