@@ -310,7 +310,8 @@ class Booking(TenantOwnedModel):
     exclusive = models.BooleanField(default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     hold_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    token = models.CharField(max_length=64, default=new_token, unique=True)
+    # The secret of the booking's links; unique with the municipality (Citus-ready).
+    token = models.CharField(max_length=64, default=new_token)
     sequence = models.PositiveIntegerField(default=0)  # iTIP SEQUENCE, increases on change
     answers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -332,7 +333,10 @@ class Booking(TenantOwnedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="booking_end_after_start"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "token"], name="booking_booking_unique_token"
+            ),
         ]
 
     def __str__(self) -> str:
