@@ -48,6 +48,11 @@ def test_schema_is_served(client):
         "/api/v1/{municipality}/cases/bulk-status/",
         "/api/v1/me/applications/",
         "/api/v1/me/messages/",
+        "/api/v1/{municipality}/bookables/",
+        "/api/v1/{municipality}/bookables/{id}/availability/",
+        "/api/v1/{municipality}/bookings/",
+        "/api/v1/{municipality}/bookings/{id}/",
+        "/api/v1/me/bookings/",
     }
     responses = schema["paths"]["/api/v1/{municipality}/staff/"]["get"]["responses"]
     assert set(responses) == {"200", "400", "401", "403", "404", "429"}

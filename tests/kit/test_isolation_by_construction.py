@@ -57,6 +57,11 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "applications_create": "anyone may apply to any municipality; the empty body is refused (400)",
     "me_applications_list": "the caller's own applications, across municipalities",
     "me_messages_list": "the caller's own messages, across municipalities",
+    "bookables_list": "what can be booked is public",
+    "bookables_availability_list": "free times are public",
+    "bookings_create": "anyone with an account may book in any municipality; the empty body is "
+    "refused (400)",
+    "me_bookings_list": "the caller's own bookings, across municipalities",
 }
 
 # Walking fewer than this many would mean the walk lost its way (a moved include, a renamed

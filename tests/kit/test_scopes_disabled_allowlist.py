@@ -50,6 +50,11 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("revier.news.personal_data", "export"): PERSON + " (news the staff member wrote)",
     ("revier.news.personal_data", "municipalities"): PERSON + " (audit of export/erasure)",
     ("revier.news.personal_data", "erase"): PERSON + " (author set to empty)",
+    ("revier.booking.selectors", "me_bookings"): ME + " (bookings, at most 200)",
+    ("revier.booking.selectors", "me_contingents"): ME + " (contingents of their organisations)",
+    ("revier.booking.personal_data", "export"): PERSON + " (bookings by account or e-mail)",
+    ("revier.booking.personal_data", "municipalities"): PERSON + " (audit of export/erasure)",
+    ("revier.booking.personal_data", "erase"): PERSON + " (cancel upcoming, anonymise)",
 }
 
 

@@ -100,6 +100,7 @@ def test_shipped_providers_are_declared_by_their_modules():
         "applications",
         "cases",
         "notifications",
+        "booking",
         "news",
     ]
     for provider in providers:
@@ -122,6 +123,7 @@ def test_export_has_a_section_of_every_provider_in_the_documented_order(client, 
         "applications",
         "cases",
         "notifications",
+        "bookings",
         "news_authored",
         "created",
     ]

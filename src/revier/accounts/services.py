@@ -52,6 +52,23 @@ def organisation_create(*, name: str, admin: User, **fields) -> Organisation:
 
 
 @transaction.atomic
+def organisation_member_ensure(*, name: str, user: User) -> Membership:
+    """The operator's path (``revier create-user --organisation``): ``user`` acts for the
+    organisation called ``name`` — as a member of the one that exists, or as the administrator
+    of a new one. No actor: the platform does it."""
+    if not name.strip():
+        raise ValidationError({"organisation": _("Enter the name of the organisation")})
+    organisation = Organisation.objects.filter(name=name.strip()).order_by("pk").first()
+    if organisation is None:
+        organisation = organisation_create(name=name.strip(), admin=user)
+        return Membership.objects.get(organisation=organisation, user=user)
+    membership, _created = Membership.objects.get_or_create(
+        organisation=organisation, user=user, defaults={"role": Membership.Role.MEMBER}
+    )
+    return membership
+
+
+@transaction.atomic
 def membership_add(
     *, organisation: Organisation, user: User, role: str = Membership.Role.MEMBER, actor: User
 ) -> Membership:

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "revier.notifications",
     "revier.cases",
     "revier.privacy",
+    "revier.booking",
     # Django's own form widget templates, for the template-based KernFormRenderer.
     "django.forms",
 ]
@@ -433,6 +434,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names other components use for other sets.
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "revier.booking.models.Booking.Status",
+        "BookableKindEnum": "revier.booking.models.Resource.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "revier.core.api.problem_responses_hook",

@@ -46,3 +46,37 @@ class ColumnStorage(Operation):
 
     def describe(self):
         return f"Set storage {self.storage} on {self.model_name}.{self.field} (PostgreSQL)"
+
+
+class PostgreSQLOnlySQL(Operation):
+    """Raw SQL that only PostgreSQL runs (an exclusion constraint, a partial GiST index); the
+    embedded SQLite skips it and relies on the documented fallback instead (ADR 0042)."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, sql: str, reverse_sql: str, description: str = ""):
+        self.sql = sql
+        self.reverse_sql = reverse_sql
+        self.description = description
+
+    def deconstruct(self):
+        return (
+            self.__class__.__name__,
+            [self.sql, self.reverse_sql],
+            {"description": self.description} if self.description else {},
+        )
+
+    def state_forwards(self, app_label, state):
+        pass  # the model state does not know about it
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(self.sql)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(self.reverse_sql)
+
+    def describe(self):
+        return self.description or "PostgreSQL-only SQL"

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_scopes import scope
 
-from revier.accounts.services import staff_role_grant, user_create
+from revier.accounts.services import organisation_member_ensure, staff_role_grant, user_create
 from revier.core import kit
 from revier.tenancy.models import Municipality
 
@@ -33,6 +33,12 @@ class Command(BaseCommand):
             metavar="ROLE",
             help="staff role in the municipality, one of: "
             + ", ".join(role.key for role in kit.roles()),
+        )
+        parser.add_argument(
+            "--organisation",
+            metavar="NAME",
+            help="organisation (company) the person acts for: joined as a member, or created "
+            "with the person as its administrator when there is none of that name",
         )
 
     def handle(self, *args, **options):
@@ -68,4 +74,6 @@ class Command(BaseCommand):
         self.stdout.write(user.email)
 
     def extend(self, user, options) -> None:
-        """Hook for further options (organisations, …); runs in the same transaction."""
+        """Hook for further options; runs in the same transaction. ``--organisation``."""
+        if options.get("organisation"):
+            organisation_member_ensure(name=options["organisation"], user=user)
