@@ -229,6 +229,13 @@ def test_hub_manager_creates_an_event(zeitz, hub_manager, anna):
     bad = {**data, "end": data["start"]}
     body = problem(token_client(hub_manager).post(f"{BASE}/bookables/", bad, format="json"), 400)
     assert "end" in body["errors"]
+    # Numbers beyond the database's integers are field errors, not overflows (500).
+    for field, value in (("capacity", 2**40), ("hub", 2**64)):
+        huge = {**data, field: value}
+        body = problem(
+            token_client(hub_manager).post(f"{BASE}/bookables/", huge, format="json"), 400
+        )
+        assert field in body["errors"]
 
 
 def test_me_bookings_across_municipalities(zeitz, naumburg, anna):

@@ -31,7 +31,16 @@ from revier.tenancy.api_scope import HasMunicipalityPerm, MunicipalityAPIMixin
 MODULE = "booking"
 
 
+# The most seats one bookable may have: far above any event of a town, and below the database's
+# integer range on both databases (a larger number is a field error, not an overflow).
+MAX_CAPACITY = 100_000
+MAX_ID = 2**63 - 1
+
+
 class BookableSerializer(serializers.ModelSerializer):
+    # Explicit range: the model field's would follow the database (2**31 or 2**63), and the
+    # committed OpenAPI file must be the same whichever database generated it.
+    capacity = serializers.IntegerField(read_only=True, min_value=0, max_value=MAX_CAPACITY)
     ical_url = serializers.SerializerMethodField(
         help_text="The public iCal feed of the bookable's hub (public bookables of a hub only)."
     )
@@ -55,9 +64,11 @@ EventCreateRequest = inline_serializer(
         "name": serializers.CharField(),
         "start": serializers.DateTimeField(),
         "end": serializers.DateTimeField(),
-        "capacity": serializers.IntegerField(min_value=1),
+        "capacity": serializers.IntegerField(min_value=1, max_value=MAX_CAPACITY),
         "waiting_list": serializers.BooleanField(default=False),
-        "hub": serializers.IntegerField(required=False, help_text="Id of the hub (optional)."),
+        "hub": serializers.IntegerField(
+            required=False, min_value=1, max_value=MAX_ID, help_text="Id of the hub (optional)."
+        ),
     },
 )
 
@@ -203,6 +214,15 @@ class BookableListView(MunicipalityAPIMixin, generics.ListCreateAPIView):
         capacity = data.get("capacity")
         if not isinstance(capacity, int) or isinstance(capacity, bool):
             raise exceptions.ValidationError({"capacity": [_("Give the capacity as a number")]})
+        if not 1 <= capacity <= MAX_CAPACITY:
+            raise exceptions.ValidationError(
+                {"capacity": [_("Give a capacity from 1 to 100,000.")]}
+            )
+        hub_id = data.get("hub")
+        if hub_id is not None and (
+            not isinstance(hub_id, int) or isinstance(hub_id, bool) or not 1 <= hub_id <= MAX_ID
+        ):
+            raise exceptions.ValidationError({"hub": [_("There is no hub with this id.")]})
         hub = None
         if data.get("hub") is not None:
             hub = selectors.hub_get(pk=data.get("hub"))
