@@ -50,6 +50,6 @@ def test_demo_users_lines_are_real_logins_with_their_roles(capsys):
     for slug in ("zeitz", "naumburg", "elsteraue"):
         # Every role with something to do; roles of modules not built yet are not offered.
         assert {r for r in StaffRole.Role.values if kit.role_in_use(r)} <= roles_by_town[slug]
-        assert not {"hub_manager", "archivist", "planner", "funding_officer"} & roles_by_town[slug]
+        assert not {"archivist", "planner", "funding_officer"} & roles_by_town[slug]
     assert "resident" in roles_by_town["zeitz"]
     assert "company" in roles_by_town["zeitz"]

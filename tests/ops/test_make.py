@@ -10,9 +10,15 @@ from tests.ops.conftest import REPO
 
 def _make(*args, env=None):
     return subprocess.run(
-        ["make", "-n", *args],
+        ["make", "--no-print-directory", "-n", *args],
         cwd=REPO,
-        env={**os.environ, **(env or {})},
+        # Run from inside `make ci`, the outer make's variables would make this one a sub-make.
+        env={
+            **{
+                k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+            },
+            **(env or {}),
+        },
         capture_output=True,
         text=True,
         timeout=60,
