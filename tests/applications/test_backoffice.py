@@ -88,7 +88,7 @@ def test_case_worker_lists_filters_and_reads_with_audit_entry(client, zeitz, nau
         assert AuditLogEntry.objects.filter(action="view").count() == before + 1
     assert entry.actor_id == worker.pk
     assert entry.object_repr == reference
-    assert entry.summary == "viewed application with its answers"
+    assert entry.summary == "Viewed the application with its answers"
 
     receipt = client.get(f"{LIST}{reference}/eingangsbestaetigung.pdf")
     assert receipt.status_code == 200
