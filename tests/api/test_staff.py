@@ -78,7 +78,8 @@ def test_reading_the_list_is_audited(client, zeitz, naumburg, zeitz_admin):
         "view",
     )
     assert entry.object_type == "accounts.StaffRole"
-    assert entry.summary == "listed staff through the API (/api/v1/zeitz/staff/?role=administrator)"
+    assert entry.event == "accounts.staff_listed_api"
+    assert entry.summary == "Listed staff through the API (/api/v1/zeitz/staff/?role=administrator)"
     assert entry.ip_address == "127.0.0.1"
     with scope(municipality=naumburg):
         assert not AuditLogEntry.objects.exists()

@@ -88,7 +88,7 @@ def test_case_worker_lists_filters_and_reads_with_audit_entry(client, zeitz, nau
         assert AuditLogEntry.objects.filter(action="view").count() == before + 1
     assert entry.actor_id == worker.pk
     assert entry.object_repr == reference
-    assert entry.summary == "viewed application with its answers"
+    assert entry.summary == "Viewed the application with its answers"
 
     receipt = client.get(f"{LIST}{reference}/eingangsbestaetigung.pdf")
     assert receipt.status_code == 200
@@ -96,7 +96,7 @@ def test_case_worker_lists_filters_and_reads_with_audit_entry(client, zeitz, nau
     assert receipt.content.startswith(b"%PDF")
     with scope(municipality=zeitz):
         assert AuditLogEntry.objects.filter(
-            summary="downloaded receipt of application", object_repr=reference
+            event="applications.receipt_downloaded", object_repr=reference
         ).exists()
 
     # A draft, an application without receipt and one of Naumburg are not found.
@@ -180,7 +180,7 @@ def test_retention_policy_edit_and_bad_input(client, zeitz, naumburg, received, 
             "delete",
         )
         assert AuditLogEntry.objects.filter(
-            summary="set retention policy 14/730/60 days, then delete"
+            summary="Set the retention to 14/730/60 days, then delete"
         ).exists()
 
 

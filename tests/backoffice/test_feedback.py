@@ -69,8 +69,8 @@ def test_mark_answered_then_closed(admin_client, zeitz, make_feedback):
     admin_client.post(url, {"status": "closed"})
     assert _status(feedback) == "closed"
     assert [e.summary for e in audit_entries(zeitz, action="change")] == [
-        "status new → answered",
-        "status answered → closed",
+        "Changed the status from new to answered",
+        "Changed the status from answered to closed",
     ]
 
 

@@ -59,7 +59,7 @@ def test_saving_settings_updates_municipality_and_audits(admin_client, zeitz, ze
     assert zeitz.enabled_modules == []
     [entry] = audit_entries(zeitz, action="change")
     assert entry.actor == zeitz_admin
-    assert entry.summary.startswith("changed ") and "enabled_modules" in entry.summary
+    assert entry.summary.startswith("Changed ") and "enabled_modules" in entry.summary
     # The module is switched off for residents now.
     assert admin_client.get("/zeitz/aktuelles/").status_code == 404
 
@@ -106,7 +106,7 @@ def test_logo_upload_is_stored_under_its_real_type(admin_client, zeitz, content,
     assert zeitz.logo.name.endswith("." + extension)
     with zeitz.logo.open("rb") as stored:
         assert stored.read() == content
-    assert [e.summary for e in audit_entries(zeitz, action="change")] == ["changed logo"]
+    assert [e.summary for e in audit_entries(zeitz, action="change")] == ["Changed the logo"]
 
 
 @pytest.mark.parametrize(
@@ -157,8 +157,8 @@ def test_add_and_remove_domain(admin_client, zeitz, zeitz_admin):
     assert admin_client.post(url).status_code == 302
     assert not Domain.objects.filter(municipality=zeitz).exists()
     assert [e.summary for e in audit_entries(zeitz)] == [
-        "added domain service.zeitz.de",
-        "removed domain service.zeitz.de",
+        "Added the domain service.zeitz.de",
+        "Removed the domain service.zeitz.de",
     ]
 
 

@@ -62,8 +62,8 @@ def test_template_list_edit_preview_save_and_reset(admin_client, zeitz):
             .values_list("summary", flat=True)
         )
     assert summaries == [
-        "notification template case_message (de) saved",
-        "notification template case_message (de) reset to the default",
+        "Saved the notification template case_message (de)",
+        "Reset the notification template case_message (de) to the default",
     ]
     assert admin_client.get(BASE + "vorlagen/nope/de/").status_code == 404
     assert admin_client.get(BASE + "vorlagen/case_message/fr/").status_code == 404

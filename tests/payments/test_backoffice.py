@@ -61,7 +61,7 @@ def test_fee_list_and_invoice_fee(client, zeitz, dog_form, zeitz_admin):
     assert "36.00 EUR" in html and "Invoice (bank transfer)" in html
     with scope(municipality=zeitz):
         assert AuditLogEntry.objects.filter(
-            summary=f"fee of {LEIKA} set to 36.00 (nachgelagert)", actor=zeitz_admin
+            summary=f"Set the fee of {LEIKA} to 36.00 (nachgelagert)", actor=zeitz_admin
         ).exists()
 
 

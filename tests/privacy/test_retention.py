@@ -53,7 +53,7 @@ def test_task_anonymises_or_deletes_only_cases_past_their_policy(zeitz, naumburg
             kept.refresh_from_db()
             assert kept.anonymised_at is None and kept.applicant_name
         entry = AuditLogEntry.objects.get(municipality=zeitz, object_type="cases.Case")
-        assert entry.summary == "case retention: 1 anonymised, 1 deleted"
+        assert entry.summary == "Case retention: 1 anonymised, 1 deleted"
     # Running again changes nothing.
     assert case_retention_apply_all()["zeitz"] == {"anonymised": 0, "deleted": 0}
 

@@ -63,7 +63,8 @@ class StaffListView(MunicipalityAPIMixin, generics.ListAPIView):
             action="view",
             object_type="accounts.StaffRole",
             object_repr="staff list",
-            summary=f"listed staff through the API ({request.get_full_path()})",
+            event="accounts.staff_listed_api",
+            params={"path": request.get_full_path()[:300]},
             context=audit_context(request),
         )
         return response

@@ -81,6 +81,7 @@ def contributions() -> Contributions:
             ),
         ],
         audit_events=[
+            AuditEvent("accounts.staff_listed_api", _("Listed staff through the API (%(path)s)")),
             AuditEvent("accounts.staff_list_viewed", _("Viewed page %(page)s of the staff list")),
             AuditEvent("accounts.staff_viewed", _("Viewed the staff member")),
             AuditEvent("accounts.role_granted", _("Granted the role %(role)s")),

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     DemoStep,
@@ -18,6 +19,35 @@ from revier.core.kit import (
 
 def contributions() -> Contributions:
     return Contributions(
+        audit_events=[
+            AuditEvent(
+                "applications.payment_after_retention",
+                _(
+                    "Payment %(status)s after the application's retention ended; not handed over, "
+                    "to be refunded"
+                ),
+            ),
+            AuditEvent(
+                "applications.retention_set",
+                _(
+                    "Set the retention to %(draft_days)s/%(submitted_days)s/%(failed_days)s days, "
+                    "then %(action)s"
+                ),
+            ),
+            AuditEvent(
+                "applications.retention_applied",
+                _(
+                    "Retention: %(drafts_deleted)s drafts deleted, %(deleted)s applications "
+                    "deleted, %(anonymised)s anonymised"
+                ),
+            ),
+            AuditEvent(
+                "applications.application_viewed", _("Viewed the application with its answers")
+            ),
+            AuditEvent(
+                "applications.receipt_downloaded", _("Downloaded the receipt of the application")
+            ),
+        ],
         permissions=[
             Permission(
                 "applications.view_applications",

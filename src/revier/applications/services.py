@@ -570,8 +570,8 @@ def application_payment_notified(
             actor=None,
             action="change",
             obj=payment,
-            summary=f"payment {payment.status} after the application's retention ended; "
-            "not handed over, to be refunded",
+            event="applications.payment_after_retention",
+            params={"status": str(payment.status)},
         )
         return payment
     if payment.status == Payment.Status.BOOKED:
@@ -827,8 +827,13 @@ def retention_policy_set(
             actor=actor,
             action="change",
             obj=form,
-            summary=f"set retention policy {policy.draft_days}/{policy.submitted_days}/"
-            f"{policy.failed_days} days, then {policy.action}",
+            event="applications.retention_set",
+            params={
+                "draft_days": policy.draft_days,
+                "submitted_days": policy.submitted_days,
+                "failed_days": policy.failed_days,
+                "action": str(policy.action),
+            },
             context=context,
         )
     return policy
@@ -895,9 +900,9 @@ def retention_apply(*, municipality, now: dt.datetime | None = None) -> dict[str
                 actor=None,
                 action="delete",
                 object_type="applications.Application",
-                summary=(
-                    "retention: {drafts_deleted} drafts deleted, {deleted} applications deleted, "
-                    "{anonymised} anonymised"
-                ).format(**counts),
+                event="applications.retention_applied",
+                params={
+                    key: int(counts[key]) for key in ("drafts_deleted", "deleted", "anonymised")
+                },
             )
     return counts

@@ -66,7 +66,7 @@ def application_detail(request, reference: str):
         for i, step in enumerate(tree)
     ]
     # Recorded before the answers are shown: whoever sees them is in the log.
-    audit_view(request, obj=application, summary="viewed application with its answers")
+    audit_view(request, obj=application, event="applications.application_viewed")
     return render_backoffice(
         request,
         "applications/backoffice/detail.html",
@@ -89,7 +89,7 @@ def application_receipt(request, reference: str):
         request,
         object_type="applications.Application",
         object_repr=reference,
-        summary="downloaded receipt of application",
+        event="applications.receipt_downloaded",
     )
     response = HttpResponse(receipt, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{reference}.pdf"'

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeGroup,
     BackofficeSection,
     Contributions,
@@ -27,6 +28,24 @@ def contributions() -> Contributions:
     from revier.notifications.events import default_body
 
     return Contributions(
+        audit_events=[
+            AuditEvent("booking.created", _("Booked (status %(status)s)")),
+            AuditEvent("booking.confirmed", _("Confirmed the booking")),
+            AuditEvent("booking.cancelled", _("Cancelled the booking")),
+            AuditEvent("booking.offered", _("Offered a place from the waiting list")),
+            AuditEvent("booking.expired", _("The booking expired")),
+            AuditEvent("booking.checked_in", _("Checked in")),
+            AuditEvent("booking.released", _("Released: not checked in")),
+            AuditEvent("booking.marked_arrived", _("Marked as arrived")),
+            AuditEvent("booking.marked_no_show", _("Marked as not arrived")),
+            AuditEvent("booking.resource_created", _("Created the resource (%(kind)s)")),
+            AuditEvent("booking.contingent_set", _("Set a contingent of %(desks)s desks")),
+            AuditEvent(
+                "booking.anonymised",
+                _("Anonymised %(count)s bookings after their retention period"),
+            ),
+            AuditEvent("booking.day_list_viewed", _("Viewed the day list of %(date)s")),
+        ],
         roles=[
             Role(
                 "counter_staff",

@@ -78,13 +78,14 @@ def _land(municipality) -> str:
     return (municipality.ags or "")[:2]
 
 
-def _audit(booking: Booking, *, actor, action: str, summary: str, context=None) -> None:
+def _audit(booking: Booking, *, actor, action: str, event: str, params=None, context=None) -> None:
     audit_log(
         municipality=booking.municipality,
         actor=actor,
         action=action,
         obj=booking,
-        summary=summary,
+        event=event,
+        params=params,
         context=context,
     )
 
@@ -147,7 +148,8 @@ def resource_create(
         actor=actor,
         action="create",
         obj=resource,
-        summary=f"{kind} created",
+        event="booking.resource_created",
+        params={"kind": str(kind)},
         context=context,
     )
     return resource
@@ -335,7 +337,8 @@ def contingent_set(
         actor=actor,
         action="change",
         obj=contingent,
-        summary=f"contingent of {desks} desks",
+        event="booking.contingent_set",
+        params={"desks": desks},
         context=context,
     )
     return contingent
@@ -641,7 +644,14 @@ def _book_locked(
                 code="taken",
             ) from exc
         raise
-    _audit(booking, actor=actor, action="create", summary=f"booking {status}", context=context)
+    _audit(
+        booking,
+        actor=actor,
+        action="create",
+        event="booking.created",
+        params={"status": str(status)},
+        context=context,
+    )
     if notify_person:
         event = {
             Booking.Status.RESERVED: "booking_confirm",
@@ -719,7 +729,7 @@ def booking_confirm(*, token: str, context: AuditContext | None = None, now=None
             booking,
             actor=booking.user,
             action="change",
-            summary="booking confirmed",
+            event="booking.confirmed",
             context=context,
         )
         _notify(booking, "booking_confirmed")
@@ -762,7 +772,7 @@ def booking_cancel(
             if not won:
                 raise BookingLinkInvalid(_("This booking was cancelled already."), booking=booking)
             _audit(
-                booking, actor=actor, action="change", summary="booking cancelled", context=context
+                booking, actor=actor, action="change", event="booking.cancelled", context=context
             )
             _notify(booking, "booking_cancelled")
             _offer_next(resource, booking.slot, now=now)
@@ -787,7 +797,7 @@ def _offer_next(resource: Resource, slot: Slot | None, *, now) -> int:
         booking.status = Booking.Status.OFFERED
         booking.hold_expires_at = now + dt.timedelta(minutes=resource.hold_minutes)
         booking.save(update_fields=["status", "hold_expires_at", "updated_at"])
-        _audit(booking, actor=None, action="change", summary="place offered from waiting list")
+        _audit(booking, actor=None, action="change", event="booking.offered")
         _notify(booking, "booking_offer")
         offered += 1
     return offered
@@ -817,7 +827,7 @@ def bookings_expire(*, municipality, now=None) -> int:
             ).update(status=Booking.Status.EXPIRED, updated_at=now, sequence=booking.sequence + 1)
             if won:
                 expired += 1
-                _audit(booking, actor=None, action="change", summary="booking expired")
+                _audit(booking, actor=None, action="change", event="booking.expired")
                 _offer_next(resource, booking.slot, now=now)
     return expired
 
@@ -838,7 +848,7 @@ def booking_check_in(*, booking: Booking, actor=None, context=None, now=None) ->
         status=Booking.Status.CHECKED_IN, checked_in_at=now, updated_at=now
     )
     booking.refresh_from_db()
-    _audit(booking, actor=actor, action="change", summary="checked in", context=context)
+    _audit(booking, actor=actor, action="change", event="booking.checked_in", context=context)
     return booking
 
 
@@ -861,7 +871,7 @@ def bookings_release_no_shows(*, municipality, now=None) -> int:
         )
         if won:
             released += 1
-            _audit(booking, actor=None, action="change", summary="released: not checked in")
+            _audit(booking, actor=None, action="change", event="booking.released")
     return released
 
 
@@ -912,7 +922,8 @@ def bookings_anonymise(*, municipality, now=None) -> int:
             actor=None,
             action="change",
             object_type="booking",
-            summary=f"{done} bookings anonymised after their retention period",
+            event="booking.anonymised",
+            params={"count": done},
         )
     return done
 
@@ -930,7 +941,13 @@ def booking_mark(*, booking: Booking, what: str, actor, context=None, now=None) 
     if not won:
         raise BookingLinkInvalid(_("Only a confirmed booking can be marked."), booking=booking)
     booking.refresh_from_db()
-    _audit(booking, actor=actor, action="change", summary=f"marked {what}", context=context)
+    _audit(
+        booking,
+        actor=actor,
+        action="change",
+        event={"arrived": "booking.marked_arrived", "no_show": "booking.marked_no_show"}[what],
+        context=context,
+    )
     return booking
 
 

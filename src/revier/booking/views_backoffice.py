@@ -23,7 +23,7 @@ def day(request):
     """The day's bookings (default today), by time; who sees them is audited (names)."""
     date = parse_date(request.GET.get("tag", "") or "") or timezone.localdate()
     page = paginate(request, selectors.day_list(date))
-    audit_view(request, summary=f"day list {date.isoformat()} viewed")
+    audit_view(request, event="booking.day_list_viewed", params={"date": date.isoformat()})
     return render_backoffice(
         request,
         "booking/backoffice/day.html",

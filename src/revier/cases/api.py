@@ -233,7 +233,8 @@ class CaseListView(MunicipalityAPIMixin, generics.ListAPIView):
             action=AuditLogEntry.Action.VIEW,
             object_type="cases.Case",
             object_repr="case list",
-            summary=f"listed cases through the API ({request.get_full_path()})"[:500],
+            event="cases.listed_api",
+            params={"path": request.get_full_path()[:300]},
             context=audit_context(request),
         )
         return self.get_paginated_response(serializer.data)
@@ -279,7 +280,7 @@ class CaseDetailView(_CaseMixin, APIView):
             actor=request.user,
             action=AuditLogEntry.Action.VIEW,
             obj=case,
-            summary="case read through the API",
+            event="cases.read_api",
             context=audit_context(request),
         )
         return self.detail_response(case)

@@ -160,6 +160,18 @@ def contributions() -> Contributions:
             ),
         ],
         audit_events=[
+            AuditEvent("cases.listed_api", _("Listed cases through the API (%(path)s)")),
+            AuditEvent("cases.read_api", _("Read the case through the API")),
+            AuditEvent("cases.workflow_saved", _("Saved the workflow for %(leika)s")),
+            AuditEvent("cases.default_workflow_saved", _("Saved the default workflow")),
+            AuditEvent("cases.workflow_removed", _("Removed the workflow")),
+            AuditEvent("cases.decision_template_saved", _("Saved the decision template")),
+            AuditEvent(
+                "cases.office_case_workers_set", _("Set the office's case workers: %(count)s")
+            ),
+            AuditEvent("cases.decision_written", _("Wrote the decision (%(result)s)")),
+            AuditEvent("cases.intake_retried", _("Retried the case intake")),
+            AuditEvent("cases.payment_recorded", _("Recorded a payment of %(amount)s EUR")),
             AuditEvent("cases.inbox_viewed", _("Viewed page %(page)s of the case inbox")),
             AuditEvent("cases.case_viewed", _("Viewed the case with its answers")),
             AuditEvent("cases.document_downloaded", _("Downloaded the document %(filename)s")),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     MetricSource,
@@ -17,6 +18,13 @@ from revier.core.kit import (
 
 def contributions() -> Contributions:
     return Contributions(
+        audit_events=[
+            AuditEvent(
+                "delivery.route_set", _("Set the delivery route of %(leika)s to %(plugin)s")
+            ),
+            AuditEvent("delivery.resent", _("Sent the delivery again")),
+            AuditEvent("delivery.package_decrypted", _("Decrypted the received package")),
+        ],
         permissions=[
             Permission(
                 "delivery.view_deliveries", _("See deliveries"), ("administrator", "case_worker")

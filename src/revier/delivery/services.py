@@ -118,7 +118,8 @@ def delivery_route_set(
             actor=actor,
             action="change",
             obj=route,
-            summary=f"delivery route of {leika} set to {plugin}",
+            event="delivery.route_set",
+            params={"leika": leika, "plugin": plugin},
         )
     return route
 
@@ -356,7 +357,7 @@ def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
         actor=actor,
         action="change",
         obj=current,
-        summary="delivery sent again",
+        event="delivery.resent",
     )
     outbox.enqueue(deliver_package, municipality_id=current.municipality_id, delivery_id=current.pk)
     return current
@@ -561,6 +562,6 @@ def received_package_open(*, received: ReceivedPackage, actor=None) -> OpenedPac
             actor=actor,
             action="view",
             obj=received,
-            summary="received package decrypted",
+            event="delivery.package_decrypted",
         )
     return OpenedPackage(metadata=metadata, data=data, attachments=attachments)

@@ -32,6 +32,10 @@ def contributions() -> Contributions:
             ),
         ],
         audit_events=[
+            AuditEvent("forms.version_retired", _("Retired the form version")),
+            AuditEvent("forms.code_list_loaded", _("Loaded the code list %(uri)s %(version)s")),
+            AuditEvent("forms.version_created", _("Created a form version in the builder")),
+            AuditEvent("forms.field_changed", _("Changed the field %(key)s")),
             AuditEvent("forms.version_published", _("Published the form version")),
             AuditEvent(
                 "forms.xdf_imported",

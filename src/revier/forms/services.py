@@ -381,7 +381,7 @@ def form_version_retire(
         actor=actor,
         action="change",
         obj=version,
-        summary="retired form version",
+        event="forms.version_retired",
         context=context,
     )
     # The service pages link to the published form (ADR 0033).
@@ -423,7 +423,8 @@ def code_list_load_genericode(
         actor=actor,
         action="change",
         obj=version,
-        summary=f"loaded code list {loaded.canonical_uri} {loaded.version}",
+        event="forms.code_list_loaded",
+        params={"uri": loaded.canonical_uri, "version": loaded.version},
         context=context,
     )
     return code_list
@@ -457,7 +458,7 @@ def form_create(
         actor=actor,
         action="create",
         obj=version,
-        summary="created form version in the builder",
+        event="forms.version_created",
         context=context,
     )
     return version
@@ -569,7 +570,8 @@ def form_field_update(
         actor=actor,
         action="change",
         obj=field.version,
-        summary=f"changed field {field.key}",
+        event="forms.field_changed",
+        params={"key": field.key},
         context=context,
     )
     return field

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     Permission,
@@ -15,6 +16,24 @@ from revier.core.kit import (
 
 def contributions() -> Contributions:
     return Contributions(
+        audit_events=[
+            AuditEvent(
+                "notifications.template_saved",
+                _("Saved the notification template %(event)s (%(language)s)"),
+            ),
+            AuditEvent(
+                "notifications.template_reset",
+                _("Reset the notification template %(event)s (%(language)s) to the default"),
+            ),
+            AuditEvent("notifications.sms_gateway_removed", _("Removed the SMS gateway")),
+            AuditEvent(
+                "notifications.sms_gateway_on", _("Set the SMS gateway to %(plugin)s (switched on)")
+            ),
+            AuditEvent(
+                "notifications.sms_gateway_off",
+                _("Set the SMS gateway to %(plugin)s (switched off)"),
+            ),
+        ],
         permissions=[
             Permission(
                 "notifications.manage_templates",

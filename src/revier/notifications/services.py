@@ -279,7 +279,8 @@ def template_set(
         action="change",
         obj=template,
         object_repr=f"{event} ({language})",
-        summary=f"notification template {event} ({language}) saved",
+        event="notifications.template_saved",
+        params={"event": event, "language": language},
         context=context,
     )
     return template
@@ -301,7 +302,8 @@ def template_reset(
             action="delete",
             object_type="notifications.NotificationTemplate",
             object_repr=f"{event} ({language})",
-            summary=f"notification template {event} ({language}) reset to the default",
+            event="notifications.template_reset",
+            params={"event": event, "language": language},
             context=context,
         )
     return bool(deleted)
@@ -331,7 +333,7 @@ def sms_settings_set(
                 actor=actor,
                 action="delete",
                 object_type="notifications.SmsSettings",
-                summary="SMS gateway removed",
+                event="notifications.sms_gateway_removed",
                 context=context,
             )
         return None
@@ -357,7 +359,8 @@ def sms_settings_set(
         actor=actor,
         action="change",
         obj=sms_settings,
-        summary=f"SMS gateway set to {plugin} ({'on' if enabled else 'off'})",
+        event="notifications.sms_gateway_on" if enabled else "notifications.sms_gateway_off",
+        params={"plugin": plugin},
         context=context,
     )
     return sms_settings

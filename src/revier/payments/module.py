@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     Permission,
@@ -13,6 +14,12 @@ from revier.core.kit import (
 
 def contributions() -> Contributions:
     return Contributions(
+        audit_events=[
+            AuditEvent(
+                "payments.fee_set", _("Set the fee of %(leika)s to %(amount)s (%(policy)s)")
+            ),
+            AuditEvent("payments.bank_account_changed", _("Changed the bank account for fees")),
+        ],
         permissions=[
             Permission("payments.manage_fees", _("Set fees and payment"), ("administrator",)),
         ],

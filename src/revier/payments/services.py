@@ -49,7 +49,12 @@ def fee_set(
             actor=actor,
             action="change",
             obj=fee,
-            summary=f"fee of {local_service.service.leika} set to {fee.amount} ({policy})",
+            event="payments.fee_set",
+            params={
+                "leika": local_service.service.leika,
+                "amount": str(fee.amount),
+                "policy": str(policy),
+            },
         )
     return fee
 
@@ -74,7 +79,7 @@ def payment_account_set(
             action="change",
             object_type="payments.PaymentAccount",
             object_repr=account.account_holder,
-            summary="changed the bank account for fees",
+            event="payments.bank_account_changed",
             context=context,
         )
     return account

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     Permission,
@@ -12,6 +13,12 @@ from revier.core.kit import (
 
 def contributions() -> Contributions:
     return Contributions(
+        audit_events=[
+            AuditEvent(
+                "portal.feedback_status_changed", _("Changed the status from %(from)s to %(to)s")
+            ),
+            AuditEvent("portal.feedback_viewed", _("Viewed the accessibility feedback")),
+        ],
         permissions=[
             Permission(
                 "portal.view_feedback",

@@ -59,7 +59,8 @@ def accessibility_feedback_set_status(
         actor=actor,
         action="change",
         obj=feedback,
-        summary=f"status {previous} → {status}",
+        event="portal.feedback_status_changed",
+        params={"from": str(previous), "to": str(status)},
         context=context,
     )
     return feedback

@@ -62,7 +62,7 @@ def feedback_detail(request, pk: int):
     if done:
         return done
     if not form.is_bound and (feedback.name or feedback.email):
-        audit_view(request, obj=feedback, summary="viewed accessibility feedback")
+        audit_view(request, obj=feedback, event="portal.feedback_viewed")
     return render_backoffice(
         request,
         "backoffice/feedback_detail.html",

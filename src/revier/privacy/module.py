@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     PeriodicTask,
@@ -13,6 +14,34 @@ from revier.core.kit import (
 
 def contributions() -> Contributions:
     return Contributions(
+        audit_events=[
+            AuditEvent(
+                "privacy.own_data_downloaded", _("The person downloaded their own data (%(kind)s)")
+            ),
+            AuditEvent(
+                "privacy.account_deleted",
+                _(
+                    "The person deleted their account: drafts deleted, applications and cases "
+                    "kept without the link to the account, notifications deleted"
+                ),
+            ),
+            AuditEvent(
+                "privacy.case_retention_set",
+                _("Set the case retention of %(leika)s: %(days)s days, then %(action)s"),
+            ),
+            AuditEvent(
+                "privacy.default_case_retention_set",
+                _("Set the default case retention: %(days)s days, then %(action)s"),
+            ),
+            AuditEvent(
+                "privacy.case_retention_removed",
+                _("Removed the case retention of %(leika)s (the default applies)"),
+            ),
+            AuditEvent(
+                "privacy.case_retention_applied",
+                _("Case retention: %(anonymised)s anonymised, %(deleted)s deleted"),
+            ),
+        ],
         backoffice_sections=[
             BackofficeSection(
                 "case_retention",

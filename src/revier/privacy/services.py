@@ -30,7 +30,8 @@ def data_export_record(*, user, kind: str, context: AuditContext | None = None) 
             object_type="accounts.User",
             object_id=str(user.pk),
             object_repr=f"account #{user.pk}",
-            summary=f"person downloaded their own data ({kind})",
+            event="privacy.own_data_downloaded",
+            params={"kind": kind},
             context=context,
         )
 
@@ -77,10 +78,7 @@ def account_delete(*, user, actor, password: str = "", recently_logged_in: bool 
                 object_type="accounts.User",
                 object_id=str(user_id),
                 object_repr=f"account #{user_id}",
-                summary=(
-                    "person deleted their account: drafts deleted, applications and cases kept "
-                    "without the link to the account, notifications deleted"
-                ),
+                event="privacy.account_deleted",
             )
         # Cascades: e-mail addresses, second factors, API token, idempotency keys.
         user.delete()
@@ -122,7 +120,8 @@ def case_retention_policy_set(
         actor=actor,
         action="change",
         obj=policy,
-        summary=f"case retention {leika or 'default'}: {closed_days} days, then {action}",
+        event="privacy.case_retention_set" if leika else "privacy.default_case_retention_set",
+        params={"leika": leika, "days": closed_days, "action": str(action)},
         context=context,
     )
     return policy
@@ -144,7 +143,8 @@ def case_retention_policy_remove(
             action="delete",
             object_type="privacy.CaseRetentionPolicy",
             object_repr=leika,
-            summary=f"case retention policy of {leika} removed (default applies)",
+            event="privacy.case_retention_removed",
+            params={"leika": leika},
             context=context,
         )
 
@@ -201,8 +201,7 @@ def case_retention_apply(*, municipality, now: dt.datetime | None = None) -> dic
                 actor=None,
                 action="delete",
                 object_type="cases.Case",
-                summary="case retention: {anonymised} anonymised, {deleted} deleted".format(
-                    **counts
-                ),
+                event="privacy.case_retention_applied",
+                params={key: int(counts[key]) for key in ("anonymised", "deleted")},
             )
     return counts

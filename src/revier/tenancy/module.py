@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from revier.core.kit import (
+    AuditEvent,
     BackofficeSection,
     Contributions,
     Permission,
@@ -12,6 +13,13 @@ from revier.core.kit import (
 
 def contributions() -> Contributions:
     return Contributions(
+        audit_events=[
+            AuditEvent("tenancy.settings_changed", _("Changed %(fields)s")),
+            AuditEvent("tenancy.domain_added", _("Added the domain %(host)s")),
+            AuditEvent("tenancy.domain_removed", _("Removed the domain %(host)s")),
+            AuditEvent("tenancy.logo_removed", _("Removed the logo")),
+            AuditEvent("tenancy.logo_changed", _("Changed the logo")),
+        ],
         permissions=[
             Permission(
                 "tenancy.change_municipality",

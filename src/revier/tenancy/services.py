@@ -85,7 +85,8 @@ def municipality_update(
             actor=actor,
             action="change",
             obj=municipality,
-            summary="changed " + ", ".join(changed),
+            event="tenancy.settings_changed",
+            params={"fields": ", ".join(changed)},
             context=context,
         )
     return municipality
@@ -132,7 +133,8 @@ def domain_add(
             actor=actor,
             action="create",
             obj=obj,
-            summary=f"added domain {host}",
+            event="tenancy.domain_added",
+            params={"host": host},
             context=context,
         )
     return obj
@@ -154,7 +156,8 @@ def domain_remove(
             action="delete",
             object_type=Domain._meta.label,
             object_repr=host,
-            summary=f"removed domain {host}",
+            event="tenancy.domain_removed",
+            params={"host": host},
             context=context,
         )
 
@@ -202,7 +205,7 @@ def municipality_set_logo(
             actor=actor,
             action="change",
             obj=municipality,
-            summary="removed logo" if logo is None else "changed logo",
+            event="tenancy.logo_removed" if logo is None else "tenancy.logo_changed",
             context=context,
         )
     return municipality

@@ -62,7 +62,8 @@ def workflow_save(
             actor=actor,
             action=AuditLogEntry.Action.CREATE if created else AuditLogEntry.Action.CHANGE,
             obj=workflow,
-            summary=f"workflow for {leika or 'default'} saved",
+            event="cases.workflow_saved" if leika else "cases.default_workflow_saved",
+            params={"leika": leika} if leika else {},
             context=context,
         )
     return workflow
@@ -88,7 +89,7 @@ def workflow_delete(*, workflow: Workflow, actor, context: AuditContext | None =
             action=AuditLogEntry.Action.DELETE,
             object_type="cases.Workflow",
             object_repr=leika or "default",
-            summary="workflow removed",
+            event="cases.workflow_removed",
             context=context,
         )
 
@@ -133,7 +134,7 @@ def decision_template_save(
             actor=actor,
             action=AuditLogEntry.Action.CREATE if created else AuditLogEntry.Action.CHANGE,
             obj=template,
-            summary="decision template saved",
+            event="cases.decision_template_saved",
             context=context,
         )
     return template
@@ -170,6 +171,7 @@ def office_members_set(
                 actor=actor,
                 action=AuditLogEntry.Action.CHANGE,
                 obj=office,
-                summary=f"case workers of the office: {len(wanted)}",
+                event="cases.office_case_workers_set",
+                params={"count": len(wanted)},
                 context=context,
             )

@@ -100,7 +100,8 @@ def case_decision_create(
             actor=actor,
             action=AuditLogEntry.Action.CREATE,
             obj=locked,
-            summary=f"decision written ({result})",
+            event="cases.decision_written",
+            params={"result": str(result)},
             context=context,
         )
         _notify_applicant(locked, "case_decided")

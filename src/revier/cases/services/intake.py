@@ -186,6 +186,6 @@ def case_intake_retry(*, case: Case, actor) -> Case:
         actor=actor,
         action=AuditLogEntry.Action.CHANGE,
         obj=new,
-        summary="case intake retried",
+        event="cases.intake_retried",
     )
     return new

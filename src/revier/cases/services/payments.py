@@ -63,7 +63,8 @@ def case_payment_record(
             actor=actor,
             action=AuditLogEntry.Action.CREATE,
             obj=case,
-            summary=f"payment of {payment.amount} EUR recorded",
+            event="cases.payment_recorded",
+            params={"amount": str(payment.amount)},
             context=context,
         )
     return payment
