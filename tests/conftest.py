@@ -88,7 +88,12 @@ def cache_clear(backend=None) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
+    from celery.result import _set_task_join_will_block
     from django.core.cache import caches
+
+    # Celery marks a process that ran a worker's pool set-up as "inside a task" for good, and then
+    # refuses EagerResult.get(); a test that started such machinery must not decide for the next.
+    _set_task_join_will_block(False)
 
     from revier.tenancy import cache as tenancy_cache
 
