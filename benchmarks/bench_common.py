@@ -31,3 +31,31 @@ def summary(samples: list[float]) -> dict:
         "p95_ms": round(percentile(ms, 95), 2),
         "p99_ms": round(percentile(ms, 99), 2),
     }
+
+
+def server_env(*, data_dir, database: str, port: int, workers: int, **overrides: str) -> dict:
+    """The environment of a Revier server under test in the production shape: the caller's
+    environment without any Revier, database, Redis, Celery or mail setting of its own, then
+    production settings on loopback, a fresh secret key, the throw-away ``database``, and
+    ``overrides`` (e.g. ``REDIS_URL``, ``REVIER_BENCHMARK_FLOOR``) last."""
+    import secrets
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("REVIER_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))
+    }
+    env.update(
+        REVIER_ENV="production",
+        REVIER_SECRET_KEY=secrets.token_urlsafe(60),
+        REVIER_ALLOWED_HOSTS="127.0.0.1",
+        REVIER_SSL_REDIRECT="0",
+        REVIER_DATA_DIR=str(data_dir),
+        REVIER_ACCESS_LOG="",
+        REVIER_LOG_LEVEL="WARNING",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+        WEB_CONCURRENCY=str(workers),
+        REVIER_BIND=f"127.0.0.1:{port}",
+    )
+    env.update(overrides)
+    return env

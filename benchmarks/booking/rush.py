@@ -38,7 +38,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench_common import admin_sql, summary
+from bench_common import admin_sql, server_env, summary
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = REPO / ".venv" / "bin"
@@ -228,24 +228,13 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="revier-rush-"))
     database = f"revier_bench_{secrets.token_hex(4)}"
     base = f"http://127.0.0.1:{args.port}"
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("REVIER_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))
-    }
-    env.update(
-        REVIER_ENV="production",
-        REVIER_SECRET_KEY=secrets.token_urlsafe(60),
-        REVIER_ALLOWED_HOSTS="127.0.0.1",
-        REVIER_SSL_REDIRECT="0",
-        REVIER_DATA_DIR=str(data_dir),
-        REVIER_ACCESS_LOG="",
-        REVIER_LOG_LEVEL="WARNING",
+    env = server_env(
+        data_dir=data_dir,
+        database=database,
+        port=args.port,
+        workers=args.workers,
         REVIER_API_THROTTLE_USER="100000/minute",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
         CELERY_BROKER_URL="",
-        WEB_CONCURRENCY=str(args.workers),
-        REVIER_BIND=f"127.0.0.1:{args.port}",
     )
     print(f"creating {database} …", file=sys.stderr, flush=True)
     admin_sql(f'CREATE DATABASE "{database}"')

@@ -27,6 +27,9 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = REPO / ".venv" / "bin"
 HERE = Path(__file__).resolve().parent
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_common import server_env  # noqa: E402 (after the path is set)
+
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 ENDPOINTS = [
@@ -183,28 +186,17 @@ def main() -> None:
     database = f"revier_bench_{secrets.token_hex(4)}"
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("REVIER_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))
-    }
-    env.update(
-        REVIER_ENV="production",
-        REVIER_SECRET_KEY=secrets.token_urlsafe(60),
-        REVIER_ALLOWED_HOSTS="127.0.0.1",
-        REVIER_SSL_REDIRECT="0",
-        REVIER_DATA_DIR=str(data_dir),
+    env = server_env(
+        data_dir=data_dir,
+        database=database,
+        port=port,
+        workers=args.workers,
         REVIER_BENCHMARK_FLOOR="1",
         # As behind nginx: the client address comes from X-Forwarded-For (report.lua varies
         # it), so the API throttle keeps its production rate and its real cost.
         REVIER_NUM_PROXIES="1",
-        REVIER_ACCESS_LOG="",
-        REVIER_LOG_LEVEL="WARNING",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
         REDIS_URL=REDIS_URL,
-        WEB_CONCURRENCY=str(args.workers),
         REVIER_WEB_THREADS=str(args.threads),
-        REVIER_BIND=f"127.0.0.1:{port}",
     )
     admin_sql(f'CREATE DATABASE "{database}"')
     flush_redis()

@@ -61,25 +61,15 @@ def main() -> int:
     database = f"revier_bench_{secrets.token_hex(4)}"
     base_url = f"http://127.0.0.1:{args.port}"
     portal.REDIS_URL = args.redis_url
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("REVIER_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_"))
-    }
-    env.update(
-        REVIER_ENV="production",
-        REVIER_SECRET_KEY=secrets.token_urlsafe(60),
-        REVIER_ALLOWED_HOSTS="127.0.0.1",
-        REVIER_SSL_REDIRECT="0",
-        REVIER_DATA_DIR=str(data_dir),
+    env = portal.server_env(
+        data_dir=data_dir,
+        database=database,
+        port=args.port,
+        workers=4,
         REVIER_BENCHMARK_FLOOR="1",
         REVIER_NUM_PROXIES="1",
-        REVIER_ACCESS_LOG="",
         REVIER_LOG_LEVEL="INFO",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
         REDIS_URL=args.redis_url,
-        WEB_CONCURRENCY="4",
-        REVIER_BIND=f"127.0.0.1:{args.port}",
         DJANGO_SETTINGS_MODULE="revier.config.settings",
         PGAPPNAME="revier-workers-bench",
     )
